@@ -30,6 +30,7 @@ public sealed class RocksDbStorage : ISpanStorage
     private long _nextRetentionCheckMillis;
     private long _lastCatchUpTicks;
     private int _disposed;
+    private long _bytesWritten;
 
     private RocksDbStorage(PartitionedDb db, StorageOptions options)
     {
@@ -49,6 +50,9 @@ public sealed class RocksDbStorage : ISpanStorage
 
     /// <summary>How stale a secondary's view may get before a read first catches up with the primary.</summary>
     public TimeSpan SecondaryCatchUpInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Bytes of write batches handed to RocksDB since open: span records, index entries, names and counts.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     /// <summary>Opens (creating when missing) the store in <paramref name="directory"/> for reading and writing.</summary>
     /// <remarks>Retention and day partitions follow <see cref="StorageOptions.Clock"/>; tests pass a manual one.</remarks>
@@ -77,6 +81,7 @@ public sealed class RocksDbStorage : ISpanStorage
             _encoder.Encode(spans, batch, now, _prefixRead);
             // Synced: the call returns only once the batch is in the fsynced write-ahead log.
             _db.Db.Write(batch, _durableWrite);
+            Interlocked.Add(ref _bytesWritten, batch.AsSpan().Length);
             foreach (var (kind, first, second) in _encoder.PendingNames) _names.Add(kind, first, second);
         }
         return ValueTask.CompletedTask;
