@@ -53,12 +53,14 @@ public static class ZipkinQueryExtensions
         var execution = new QueryExecution(options);
         var names = new NameCachePolicy(options.NamesMaxAgeSeconds);
         var nameEndpoints = new NameEndpoints(services.GetRequiredService<INameReader>(), options, names);
+        var traceEndpoints = new TraceEndpoints(services.GetRequiredService<ITraceReader>(), options, services.GetRequiredService<TimeProvider>());
         var dependencyEndpoints = new DependencyEndpoints(services.GetRequiredService<IDependencyReader>(), options);
         var autocompleteEndpoints = new AutocompleteEndpoints(services.GetRequiredService<IAutocompleteReader>(), options, names);
         foreach (string prefix in new[] { "/api/v2", "/zipkin/api/v2" })
         {
             var api = endpoints.MapGroup(prefix);
             nameEndpoints.Map(api, execution);
+            traceEndpoints.Map(api, execution);
             dependencyEndpoints.Map(api, execution);
             autocompleteEndpoints.Map(api, execution);
         }
