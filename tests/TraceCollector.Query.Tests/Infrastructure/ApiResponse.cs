@@ -5,8 +5,9 @@ namespace TraceCollector.Query.Tests.Infrastructure;
 /// <summary>A response read in full, so assertion messages can show the body.</summary>
 internal sealed record ApiResponse(HttpStatusCode Status, string Body, string? ContentType, HttpResponseMessage Message)
 {
+    /// <summary>A header as the server sent it (HttpClient would reorder parsed values such as Cache-Control).</summary>
     public string? Header(string name) =>
-        Message.Headers.TryGetValues(name, out var values) || Message.Content.Headers.TryGetValues(name, out values)
+        Message.Headers.NonValidated.TryGetValues(name, out var values) || Message.Content.Headers.NonValidated.TryGetValues(name, out values)
             ? string.Join(",", values)
             : null;
 
