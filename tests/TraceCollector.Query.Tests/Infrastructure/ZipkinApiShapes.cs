@@ -136,6 +136,8 @@ internal static partial class ZipkinApiShapes
                 {
                     case "parent": case "child": Is(p.Value, JsonValueKind.String, $"{at}.{p.Name}", problems); break;
                     case "callCount": case "errorCount": Integer(p.Value, $"{at}.{p.Name}", problems, 0); break;
+                    // Our one addition (the analysis helper's), which Zipkin's clients ignore.
+                    case "networkLatency": Is(p.Value, JsonValueKind.Object, $"{at}.{p.Name}", problems); break;
                     default: problems.Add($"{at}.{p.Name}: not a DependencyLink property"); break;
                 }
             }
