@@ -109,7 +109,7 @@ public sealed partial class ZipkinHttpCollector
             {
                 // A decoder bug must still be the client's 400, never a 500 that hides what was sent.
                 LogDecoderFault(e, encoding);
-                await BadRequestAsync(context, $"Cannot decode {EncodingName(encoding)} spans: {e.Message}").ConfigureAwait(false);
+                await BadRequestAsync(context, $"Cannot decode {encoding.ZipkinName()} spans: {e.Message}").ConfigureAwait(false);
                 return;
             }
         }
@@ -144,7 +144,7 @@ public sealed partial class ZipkinHttpCollector
             SpanEncoding.Thrift => body[0] is 0x0C or 0x0B,
             _ => false,
         };
-        if (!looksRight) return $"Expected a {EncodingName(encoding)} encoded list\n";
+        if (!looksRight) return $"Expected a {encoding.ZipkinName()} encoded list\n";
         if (encoding == SpanEncoding.JsonV2 && body.IndexOf("yAnnotations\""u8) >= 0)
         {
             return "Expected a JSON_V2 encoded list, but received: JSON_V1\n";
@@ -155,15 +155,6 @@ public sealed partial class ZipkinHttpCollector
         }
         return null;
     }
-
-    internal static string EncodingName(SpanEncoding encoding) => encoding switch
-    {
-        SpanEncoding.JsonV1 => "JSON_V1",
-        SpanEncoding.JsonV2 => "JSON_V2",
-        SpanEncoding.Proto3 => "PROTO3",
-        SpanEncoding.Thrift => "THRIFT",
-        _ => encoding.ToString(),
-    };
 
     private static int FirstNonWhitespace(ReadOnlySpan<byte> body)
     {

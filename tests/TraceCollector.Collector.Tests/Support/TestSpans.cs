@@ -25,7 +25,7 @@ internal static class TestSpans
     public static List<Span> Trace(TraceId traceId, int spans, bool debug = false)
     {
         var list = new List<Span>(spans);
-        for (int i = 0; i < spans; i++) list.Add(Create(traceId, (ulong)(i + 1), i == 0 ? 0 : 1, debug));
+        for (int i = 0; i < spans; i++) list.Add(Create(traceId, (ulong)(i + 1), i == 0 ? 0UL : 1UL, debug));
         return list;
     }
 
