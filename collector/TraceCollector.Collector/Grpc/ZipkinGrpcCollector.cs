@@ -1,10 +1,7 @@
-using System.Buffers;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
-using TraceCollector.Codecs;
 using TraceCollector.Collector.Metrics;
 using TraceCollector.Collector.Pipeline;
-using TraceCollector.Model;
 
 namespace TraceCollector.Collector.Grpc;
 
@@ -14,17 +11,9 @@ namespace TraceCollector.Collector.Grpc;
 /// and no second span model. Refusals map to the status a gRPC client retries on:
 /// RESOURCE_EXHAUSTED when the pipeline is full, UNAVAILABLE when storage failed or we are stopping.
 /// </summary>
-[BindServiceMethod(typeof(ZipkinGrpcCollector), nameof(BindService))]
-public sealed partial class ZipkinGrpcCollector
+public sealed partial class ZipkinGrpcCollector : SpanServiceBase
 {
     public const string Transport = "grpc";
-
-    private static readonly Method<ReportRequest, ReportResponse> ReportMethod = new(
-        MethodType.Unary,
-        "zipkin.proto3.SpanService",
-        "Report",
-        Marshallers.Create<ReportRequest>(static (_, _) => throw new NotSupportedException("the collector only receives reports"), ReportRequest.Decode),
-        Marshallers.Create<ReportResponse>(static (_, context) => context.Complete([]), static _ => ReportResponse.Instance));
 
     private readonly ISpanSink _sink;
     private readonly TransportMetrics _metrics;
@@ -39,11 +28,7 @@ public sealed partial class ZipkinGrpcCollector
         _log = log;
     }
 
-    /// <summary>Called by Grpc.AspNetCore through <see cref="BindServiceMethodAttribute"/>; the handler is found by the method's name.</summary>
-    public static void BindService(ServiceBinderBase binder, ZipkinGrpcCollector? service) =>
-        binder.AddMethod(ReportMethod, service is null ? null : service.Report);
-
-    public async Task<ReportResponse> Report(ReportRequest request, ServerCallContext context)
+    public override async Task<ReportResponse> Report(ReportRequest request, ServerCallContext context)
     {
         _metrics.RecordMessage(request.Bytes);
         if (request.Error is { } error)
@@ -63,58 +48,4 @@ public sealed partial class ZipkinGrpcCollector
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Refused a gRPC report: {Problem}")]
     private partial void LogBadReport(string problem);
-}
-
-/// <summary>A decoded ListOfSpans, or why it could not be decoded (answered as INVALID_ARGUMENT, not a transport error).</summary>
-public sealed class ReportRequest
-{
-    private ReportRequest(IReadOnlyList<Span> spans, int bytes, string? error)
-    {
-        Spans = spans;
-        Bytes = bytes;
-        Error = error;
-    }
-
-    public IReadOnlyList<Span> Spans { get; }
-
-    public int Bytes { get; }
-
-    public string? Error { get; }
-
-    internal static ReportRequest Decode(DeserializationContext context)
-    {
-        var payload = context.PayloadAsReadOnlySequence();
-        int length = (int)payload.Length;
-        if (length == 0) return new ReportRequest([], 0, null);
-        byte[]? rented = null;
-        try
-        {
-            ReadOnlySpan<byte> bytes;
-            if (payload.IsSingleSegment)
-            {
-                bytes = payload.FirstSpan;
-            }
-            else
-            {
-                rented = ArrayPool<byte>.Shared.Rent(length);
-                payload.CopyTo(rented);
-                bytes = rented.AsSpan(0, length);
-            }
-            return new ReportRequest(SpanDecoder.DecodeList(SpanEncoding.Proto3, bytes), length, null);
-        }
-        catch (SpanFormatException e)
-        {
-            return new ReportRequest([], length, e.Message);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-}
-
-/// <summary>zipkin.proto3.ReportResponse: no fields.</summary>
-public sealed class ReportResponse
-{
-    public static readonly ReportResponse Instance = new();
 }

@@ -51,12 +51,16 @@ internal sealed class CollectorHost : IAsyncDisposable
     }
 
     /// <summary>Stops as the process would on SIGTERM: the server first, then the pipeline drains.</summary>
-    public Task StopAsync() => _app.StopAsync(TimeSpan.FromSeconds(60));
+    public async Task StopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _app.StopAsync(timeout.Token);
+    }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync(TimeSpan.FromSeconds(60));
+        await StopAsync();
         await _app.DisposeAsync();
     }
 }
