@@ -157,3 +157,45 @@ public sealed class HttpIngestTests : IAsyncLifetime
         Assert.Equal(spans, _store.StoredSpans());
     }
 }
+
+public sealed class EncodingTests
+{
+    [Fact]
+    public async Task Proto3IsReadFromV2WithTheProtobufContentType()
+    {
+        var store = new RecordingStore();
+        await using var host = await CollectorHost.StartAsync(store);
+        var spans = TestSpans.Batch(4);
+        var response = await host.Client.PostAsync("api/v2/spans", Bodies.Content(Proto3Encoder.EncodeList(spans), "application/x-protobuf"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(spans, store.StoredSpans());
+    }
+
+    [Fact]
+    public async Task GzippedProto3IsReadToo()
+    {
+        var store = new RecordingStore();
+        await using var host = await CollectorHost.StartAsync(store);
+        var spans = TestSpans.Batch(4);
+        var response = await host.Client.PostAsync("api/v2/spans", Bodies.Content(Bodies.Gzip(Proto3Encoder.EncodeList(spans)), "application/x-protobuf", "gzip"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(spans, store.StoredSpans());
+    }
+
+    [Fact]
+    public async Task JsonSentAsProtobufIsA400NotA500()
+    {
+        await using var host = await CollectorHost.StartAsync(new RecordingStore());
+        var response = await host.Client.PostAsync("api/v2/spans", Bodies.Content(JsonV2Encoder.EncodeList(TestSpans.Batch(1)), "application/x-protobuf"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Expected a PROTO3 encoded list\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task CollectorHttpEnabledFalseAnswers404()
+    {
+        await using var host = await CollectorHost.StartAsync(new RecordingStore(), new Dictionary<string, string?> { ["COLLECTOR_HTTP_ENABLED"] = "false" });
+        var response = await host.Client.PostAsync("api/v2/spans", Bodies.Json("[]"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
