@@ -11,11 +11,6 @@ namespace TraceCollector.Collector.Tests.Server;
 /// <summary>The real all-in-one Server (its Program.cs), run as a process on a free port with the in-memory store.</summary>
 public sealed class ServerProcessTests : IAsyncLifetime
 {
-    private static readonly Method<byte[], byte[]> Report = new(
-        MethodType.Unary, "zipkin.proto3.SpanService", "Report",
-        Marshallers.Create(static (byte[] b) => b, static b => b),
-        Marshallers.Create(static (byte[] b) => b, static b => b));
-
     private Process _server = null!;
     private HttpClient _client = null!;
     private Uri _base = null!;
@@ -71,7 +66,7 @@ public sealed class ServerProcessTests : IAsyncLifetime
 
         using var channel = GrpcChannel.ForAddress(_base);
         var grpcSpans = TestSpans.Batch(2).Select(s => s with { LocalEndpoint = Model.Endpoint.Create("grpc-reporter", null, null, 0) }).ToList();
-        await channel.CreateCallInvoker().AsyncUnaryCall(Report, null, new CallOptions(), Proto3Encoder.EncodeList(grpcSpans));
+        await channel.CreateCallInvoker().AsyncUnaryCall(RawReport.Method, null, new CallOptions(), Proto3Encoder.EncodeList(grpcSpans));
 
         string services = await _client.GetStringAsync("api/v2/services");
         Assert.Contains("\"frontend\"", services);
