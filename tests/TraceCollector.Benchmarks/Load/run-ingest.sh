@@ -25,7 +25,7 @@ trap cleanup EXIT
 
 port=$(free_port)
 echo "== collector: STORAGE_TYPE=$storage, COLLECTOR_ACK=durable, port $port"
-STORAGE_TYPE=$storage STORAGE_DIR=$data QUERY_PORT=$port dotnet "$server" >"$data/server.log" 2>&1 &
+MEM_MAX_SPANS=${MEM_MAX_SPANS:-20000000} STORAGE_TYPE=$storage STORAGE_DIR=$data QUERY_PORT=$port dotnet "$server" >"$data/server.log" 2>&1 &
 pid=$!
 wait_for "http://127.0.0.1:$port/health" GET
 dotnet "$tool" load --url "http://127.0.0.1:$port" --connections "$connections" --warmup "$warmup" --duration "$duration" --verify all
