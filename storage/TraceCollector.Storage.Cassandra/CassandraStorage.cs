@@ -204,6 +204,13 @@ public sealed partial class CassandraStorage : ISpanStorage
         }
     }
 
+    /// <summary>Drops the whole keyspace: for tests that made a keyspace of their own.</summary>
+    internal async Task DropKeyspaceAsync(CancellationToken ct = default)
+    {
+        var (session, _) = await ReadyAsync(ct).ConfigureAwait(false);
+        await session.ExecuteAsync(new SimpleStatement($"DROP KEYSPACE IF EXISTS {_options.Keyspace}"), ct).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _dependencies.DisposeAsync().ConfigureAwait(false);
