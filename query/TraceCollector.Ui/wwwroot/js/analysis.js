@@ -56,14 +56,14 @@ function operationsPanel(result) {
       : el('p', { class: 'empty' }, 'No matching traces with a critical path in this window.'));
 }
 
-function edgesPanel(edges) {
-  const rows = [...(edges || [])].sort((a, b) => b.p99 - a.p99);
+function edgesPanel(result) {
+  const rows = [...(result.edges || [])].sort((a, b) => b.p99 - a.p99);
   return el('section', { class: 'panel', id: 'network-edges' },
     el('h2', {}, 'Network time by call edge'),
     rows.length ? el('table', { class: 'data' },
       el('thead', {}, el('tr', {}, el('th', {}, 'Edge'), el('th', { class: 'num' }, 'Calls'), el('th', { class: 'num' }, 'p50'), el('th', { class: 'num' }, 'p90'), el('th', { class: 'num' }, 'p99'))),
-      el('tbody', {}, rows.map((e) => el('tr', { 'data-edge': `${e.clientService}→${e.serverService}` },
-        el('td', {}, `${e.clientService} → ${e.serverService}`), el('td', { class: 'num' }, e.callCount),
+      el('tbody', {}, rows.map((e) => el('tr', { 'data-edge': `${e.clientServiceName}→${e.serverServiceName}` },
+        el('td', {}, `${e.clientServiceName} → ${e.serverServiceName}${e.kind === 'messaging' ? ' (message)' : ''}`), el('td', { class: 'num' }, e.callCount),
         el('td', { class: 'num' }, formatDuration(e.p50)), el('td', { class: 'num' }, formatDuration(e.p90)), el('td', { class: 'num' }, formatDuration(e.p99))))))
       : el('p', { class: 'empty' }, 'No measured calls in this window.'));
 }

@@ -62,8 +62,9 @@ class TraceView {
       const k = seg.spanId;
       (this.segmentsBySpan.get(k) || this.segmentsBySpan.set(k, []).get(k)).push(seg);
     }
+    // A pair's client is the CLIENT (or PRODUCER) span with that id; its server half may share the id.
     this.legsByClient = new Map();
-    for (const pair of network || []) this.legsByClient.set(pair.clientSpanId + ':' + (pair.clientKind || 'CLIENT'), pair);
+    for (const pair of network.pairs || []) this.legsByClient.set(pair.clientSpanId, pair);
   }
 
   times(span) {
@@ -162,8 +163,8 @@ class TraceView {
         if (seg.kind && s.kind && seg.kind !== s.kind) continue;
         lane.append(el('div', { class: 'crit', 'data-critical-span': s.id, title: `critical path ${formatDuration(seg.end - seg.start)}`, style: { left: this.x(seg.start), width: this.w(seg.end - seg.start) } }));
       }
-      const pair = this.legsByClient.get(s.id + ':' + (s.kind || ''));
-      if (pair && duration) {
+      const pair = (s.kind === 'CLIENT' || s.kind === 'PRODUCER') ? this.legsByClient.get(s.id) : undefined;
+      if (pair && duration && pair.requestLeg !== undefined) {
         lane.append(el('div', { class: 'net', 'data-network-leg': 'request', title: `request on the network ${formatDuration(pair.requestLeg)}`, style: { left: this.x(start), width: this.w(Math.max(0, pair.requestLeg)) } }));
         lane.append(el('div', { class: 'net', 'data-network-leg': 'response', title: `response on the network ${formatDuration(pair.responseLeg)}`, style: { left: this.x(start + duration - Math.max(0, pair.responseLeg)), width: this.w(Math.max(0, pair.responseLeg)) } }));
       }
@@ -284,13 +285,13 @@ class TraceView {
   }
 
   networkPanel() {
-    const pairs = this.network || [];
+    const pairs = this.network.pairs || [];
     return el('section', { class: 'panel', id: 'network-latency' },
       el('h2', {}, 'Time on the network'),
       pairs.length ? el('table', { class: 'data' },
         el('thead', {}, el('tr', {}, el('th', {}, 'Call'), el('th', { class: 'num' }, 'Request'), el('th', { class: 'num' }, 'Response'), el('th', { class: 'num' }, 'Total'))),
         el('tbody', {}, pairs.map((p) => el('tr', { 'data-client-span': p.clientSpanId, 'data-total': p.total },
-          el('td', {}, `${p.clientService || '?'} → ${p.serverService || '?'}`),
+          el('td', {}, `${p.clientServiceName || '?'} → ${p.serverServiceName || '?'}${p.kind === 'messaging' ? ' (message)' : ''}`),
           el('td', { class: 'num' }, formatDuration(p.requestLeg)), el('td', { class: 'num' }, formatDuration(p.responseLeg)),
           el('td', { class: 'num' }, formatDuration(p.total))))))
         : el('p', { class: 'empty' }, 'No client/server or producer/consumer pairs in this trace.'));
