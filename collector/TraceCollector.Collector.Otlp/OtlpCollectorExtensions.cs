@@ -25,7 +25,7 @@ public static class OtlpCollectorExtensions
         services.TryAddSingleton<OtlpGrpcService>();
         services.AddGrpc();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpGrpcService>, OtlpGrpcMethodProvider>());
-        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions<OtlpGrpcService>>()
+        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions<OtlpGrpcService>>()
             .Configure<CollectorOptions>((grpc, collector) => grpc.MaxReceiveMessageSize = collector.MaxBodyBytes);
         return services;
     }
