@@ -6,6 +6,7 @@ using OpenTelemetry.Trace;
 using TraceCollector.Model;
 using TraceCollector.Storage;
 using TraceCollector.Storage.InMemory;
+using SpanKind = TraceCollector.Model.SpanKind;
 
 namespace TraceCollector.Otlp.Tests;
 

@@ -56,7 +56,7 @@ public sealed class OtlpHttpTests
         Assert.Equal("application/x-protobuf", response.Content.Headers.ContentType!.MediaType);
         var reply = ExportTraceServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Null(reply.PartialSuccess);
-        Assert.Single(await store.GetTraceAsync(TraceId.Parse(Convert.ToHexString(TraceId))));
+        Assert.Single(await store.GetTraceAsync(TraceId.Parse(Convert.ToHexString(TraceIdBytes))));
     }
 
     [Fact]
@@ -64,13 +64,13 @@ public sealed class OtlpHttpTests
     {
         var store = new InMemoryStorage(new StorageOptions());
         await using var host = await OtlpHost.StartAsync(store);
-        string json = $$"""{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"web"}}]},"scopeSpans":[{"spans":[{"traceId":"{{Convert.ToHexString(TraceId)}}","spanId":"{{Convert.ToHexString(SpanId)}}","name":"x","kind":2,"startTimeUnixNano":"{{StartNanos}}","endTimeUnixNano":"{{StartNanos + 1000}}"}]}]}]}""";
+        string json = $$$"""{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"web"}}]},"scopeSpans":[{"spans":[{"traceId":"{{{Convert.ToHexString(TraceIdBytes)}}}","spanId":"{{{Convert.ToHexString(SpanIdBytes)}}}","name":"x","kind":2,"startTimeUnixNano":"{{{StartNanos}}}","endTimeUnixNano":"{{{StartNanos + 1000}}}"}]}]}]}""";
         var content = Protobuf(Gzip(Encoding.UTF8.GetBytes(json)), "application/json");
         content.Headers.ContentEncoding.Add("gzip");
         using var response = await host.Client.PostAsync("v1/traces", content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("{}", await response.Content.ReadAsStringAsync());
-        var span = Assert.Single(await store.GetTraceAsync(TraceId.Parse(Convert.ToHexString(TraceId))));
+        var span = Assert.Single(await store.GetTraceAsync(TraceId.Parse(Convert.ToHexString(TraceIdBytes))));
         Assert.Equal("web", span.LocalServiceName);
     }
 
@@ -87,10 +87,10 @@ public sealed class OtlpHttpTests
         Assert.Equal(1, reply.PartialSuccess.RejectedSpans);
         Assert.Equal("span_id is all zeros", reply.PartialSuccess.ErrorMessage);
         Assert.Equal(1, host.Metrics.SpansDropped);
-        Assert.Single(await store.GetTraceAsync(TraceId.Parse(Convert.ToHexString(TraceId))));
+        Assert.Single(await store.GetTraceAsync(TraceId.Parse(Convert.ToHexString(TraceIdBytes))));
 
         using var jsonResponse = await host.Client.PostAsync("v1/traces", Protobuf(Encoding.UTF8.GetBytes(
-            $$"""{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"00000000000000000000000000000000","spanId":"{{Convert.ToHexString(SpanId)}}"}]}]}]}"""), "application/json"));
+            $$$"""{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"00000000000000000000000000000000","spanId":"{{{Convert.ToHexString(SpanIdBytes)}}}"}]}]}]}"""), "application/json"));
         Assert.Equal("""{"partialSuccess":{"rejectedSpans":"1","errorMessage":"trace_id is all zeros"}}""", await jsonResponse.Content.ReadAsStringAsync());
     }
 
@@ -172,7 +172,7 @@ public sealed class OtlpHttpTests
         bad.TraceId = ByteString.CopyFrom(1, 2, 3);
         var reply = await client.ExportAsync(Request("grpc-svc", Span(), bad));
         Assert.Equal(1, reply.PartialSuccess.RejectedSpans);
-        Assert.Equal("grpc-svc", Assert.Single(await store.GetTraceAsync(TraceId.Parse(Convert.ToHexString(TraceId)))).LocalServiceName);
+        Assert.Equal("grpc-svc", Assert.Single(await store.GetTraceAsync(TraceId.Parse(Convert.ToHexString(TraceIdBytes)))).LocalServiceName);
 
         var raw = channel.CreateCallInvoker();
         var method = new Method<byte[], byte[]>(MethodType.Unary, "opentelemetry.proto.collector.trace.v1.TraceService", "Export",

@@ -79,10 +79,10 @@ public class OtlpJsonTests
         var proto = Span(ProtoSpan.Types.SpanKind.Producer, Attr("messaging.system", "kafka"), Attr("peer.service", "broker"));
         proto.Status = new Status { Code = Status.Types.StatusCode.Ok };
         var fromProto = Assert.Single(OtlpProtobufDecoder.Decode(Request("billing", proto).ToByteArray()).Spans);
-        string json = $$"""
-        {"resource_spans":[{"scope_spans":[{"spans":[{"trace_id":"{{Convert.ToHexString(TraceId)}}","span_id":"{{Convert.ToHexString(SpanId)}}",
-          "parent_span_id":"{{Convert.ToHexString(ParentId)}}","name":"GET /Orders","kind":4,"start_time_unix_nano":"{{StartNanos}}",
-          "end_time_unix_nano":"{{StartNanos + 2_500_000}}","attributes":[{"key":"messaging.system","value":{"string_value":"kafka"}},
+        string json = $$$"""
+        {"resource_spans":[{"scope_spans":[{"spans":[{"trace_id":"{{{Convert.ToHexString(TraceIdBytes)}}}","span_id":"{{{Convert.ToHexString(SpanIdBytes)}}}",
+          "parent_span_id":"{{{Convert.ToHexString(ParentIdBytes)}}}","name":"GET /Orders","kind":4,"start_time_unix_nano":"{{{StartNanos}}}",
+          "end_time_unix_nano":"{{{StartNanos + 2_500_000}}}","attributes":[{"key":"messaging.system","value":{"string_value":"kafka"}},
           {"key":"peer.service","value":{"string_value":"broker"}}],"status":{"code":"STATUS_CODE_OK"}}],
           "scope":{"name":"OpenTelemetry.Instrumentation.AspNetCore","version":"1.9.0"}}],
           "resource":{"attributes":[{"key":"service.name","value":{"string_value":"billing"}}]}}]}
@@ -92,11 +92,11 @@ public class OtlpJsonTests
     }
 
     [Theory]
-    [InlineData("", "unexpected end")]
+    [InlineData("", "does not contain any JSON")]
     [InlineData("[]", "should be an object")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"kind\":\"SPAN_KIND_SIDEWAYS\"}]}]}]}", "kind has unknown value")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"soon\"}]}]}]}", "startTimeUnixNano should be an unsigned integer")]
-    [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"x\"", "unexpected end")]
+    [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"x\"", "at byte")]
     [InlineData("{\"resourceSpans\":7}", "should be an array")]
     public void Malformed_json_is_a_format_error_naming_the_problem(string json, string expected)
     {

@@ -10,9 +10,9 @@ namespace TraceCollector.Otlp.Tests;
 /// <summary>Builds OTLP requests with code generated from our .proto files, independent of the hand-written decoder.</summary>
 internal static class OtlpRequests
 {
-    public static readonly byte[] TraceId = Convert.FromHexString("5b8efff798038103d269b633813fc60c");
-    public static readonly byte[] SpanId = Convert.FromHexString("eee19b7ec3c1b174");
-    public static readonly byte[] ParentId = Convert.FromHexString("eee19b7ec3c1b173");
+    public static readonly byte[] TraceIdBytes = Convert.FromHexString("5b8efff798038103d269b633813fc60c");
+    public static readonly byte[] SpanIdBytes = Convert.FromHexString("eee19b7ec3c1b174");
+    public static readonly byte[] ParentIdBytes = Convert.FromHexString("eee19b7ec3c1b173");
     public const ulong StartNanos = 1_700_000_000_123_456_789UL;
 
     public static KeyValue Attr(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
@@ -25,9 +25,9 @@ internal static class OtlpRequests
     {
         var span = new ProtoSpan
         {
-            TraceId = ByteString.CopyFrom(TraceId),
-            SpanId = ByteString.CopyFrom(SpanId),
-            ParentSpanId = ByteString.CopyFrom(ParentId),
+            TraceId = ByteString.CopyFrom(TraceIdBytes),
+            SpanId = ByteString.CopyFrom(SpanIdBytes),
+            ParentSpanId = ByteString.CopyFrom(ParentIdBytes),
             Name = "GET /Orders",
             Kind = kind,
             StartTimeUnixNano = StartNanos,

@@ -11,8 +11,12 @@ internal static class OtlpBatchDecoder
 
     public static async ValueTask<SubmitResult> SubmitAsync(ISpanSink sink, TransportMetrics metrics, OtlpBatch batch, bool waitForDurable, CancellationToken cancellationToken)
     {
-        metrics.RecordSpans(batch.Spans.Count + batch.Rejected);
-        if (batch.Rejected > 0) metrics.RecordSpansDropped(batch.Rejected);
+        // The sink counts the spans it is handed; spans rejected here never reach it, so they are counted here.
+        if (batch.Rejected > 0)
+        {
+            metrics.RecordSpans(batch.Rejected);
+            metrics.RecordSpansDropped(batch.Rejected);
+        }
         if (batch.Spans.Count == 0) return new SubmitResult(SubmitOutcome.Stored, 0, 0);
         return await sink.SubmitAsync(batch.Spans, "otlp", waitForDurable, cancellationToken).ConfigureAwait(false);
     }

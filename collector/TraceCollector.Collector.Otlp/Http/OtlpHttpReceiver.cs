@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using TraceCollector.Collector.Http;
 using TraceCollector.Collector.Metrics;
@@ -46,7 +47,23 @@ public sealed partial class OtlpHttpReceiver
             return;
         }
 
-        var body = await RequestBody.ReadAsync(request.BodyReader, request.ContentLength, _options.MaxBodyBytes, context.RequestAborted);
+        // COLLECTOR_MAX_BODY bounds the body (raw and decompressed), so Kestrel's own limit steps aside.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature) sizeFeature.MaxRequestBodySize = null;
+        PooledBuffer? body;
+        try
+        {
+            body = await RequestBody.ReadAsync(request.BodyReader, request.ContentLength, _options.MaxBodyBytes, context.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            _metrics.RecordMessageDropped();
+            await WriteStatusAsync(context, e.StatusCode, json, OtlpResponses.InvalidArgument, e.Message);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
         if (body is null)
         {
             _metrics.RecordMessageDropped();
