@@ -139,23 +139,29 @@ public sealed class OtlpHttpTests
         });
         int accepted = 0;
         HttpResponseMessage? refused = null;
-        for (int i = 0; i < 50 && refused is null; i++)
+        try
         {
-            var response = await host.Client.PostAsync("v1/traces", Protobuf(Request("svc", Span(), Span()).ToByteArray()));
-            if (response.StatusCode == HttpStatusCode.OK) accepted += 2;
-            else refused = response;
+            for (int i = 0; i < 50 && refused is null; i++)
+            {
+                var response = await host.Client.PostAsync("v1/traces", Protobuf(Request("svc", Span(), Span()).ToByteArray()));
+                if (response.StatusCode == HttpStatusCode.OK) accepted += 2;
+                else refused = response;
+            }
+            Assert.NotNull(refused);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused!.StatusCode);
+            Assert.True(refused.Headers.RetryAfter is not null, "429 without Retry-After");
+
+            // gRPC says the same with a code every exporter retries.
+            using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
+            var client = new TraceService.TraceServiceClient(channel);
+            var e = await Assert.ThrowsAsync<RpcException>(async () => await client.ExportAsync(Request("svc", Span())));
+            Assert.Equal(StatusCode.Unavailable, e.StatusCode);
         }
-        Assert.NotNull(refused);
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused!.StatusCode);
-        Assert.True(refused.Headers.RetryAfter is not null, "429 without Retry-After");
-
-        // gRPC says the same with a code every exporter retries.
-        using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
-        var client = new TraceService.TraceServiceClient(channel);
-        var e = await Assert.ThrowsAsync<RpcException>(async () => await client.ExportAsync(Request("svc", Span())));
-        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
-
-        store.Open();
+        finally
+        {
+            // Opened on failure too, so the host can drain and stop.
+            store.Open();
+        }
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (store.Stored < accepted && DateTime.UtcNow < deadline) await Task.Delay(20); // polls the condition; the pause spaces the checks
         Assert.Equal(accepted, store.Stored);
