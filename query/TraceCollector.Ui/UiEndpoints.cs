@@ -11,7 +11,8 @@ namespace TraceCollector.Ui;
 /// </summary>
 public static class UiEndpoints
 {
-    private static readonly string[] PageRoutes = ["/ui", "/ui/", "/ui/traces/{traceId}", "/ui/dependencies", "/ui/analysis"];
+    // "/ui" and "/ui/" are both the catch-all with an empty path, answered below.
+    private static readonly string[] PageRoutes = ["/ui/traces/{traceId}", "/ui/dependencies", "/ui/analysis"];
 
     /// <param name="redirectRoot">Also answer "/" with a redirect to /ui/ (off when another UI owns the root).</param>
     public static IEndpointRouteBuilder MapTraceCollectorUi(this IEndpointRouteBuilder endpoints, bool redirectRoot = true)
@@ -22,8 +23,15 @@ public static class UiEndpoints
         {
             endpoints.MapGet(route, (HttpContext context) => Serve(context, index, "no-cache"));
         }
-        endpoints.MapGet("/ui/{*path}", (HttpContext context, string path) =>
-            assets.TryGet(path, out var asset) ? Serve(context, asset, "public, max-age=300, must-revalidate") : Results.NotFound($"no UI file {path}"));
+        endpoints.MapGet("/ui/{*path}", (HttpContext context, string? path) =>
+        {
+            if (string.IsNullOrEmpty(path))
+            {
+                // The page's relative links resolve against /ui/, so /ui is sent there first.
+                return context.Request.Path.Value!.EndsWith('/') ? Serve(context, index, "no-cache") : Results.Redirect("/ui/");
+            }
+            return assets.TryGet(path, out var asset) ? Serve(context, asset, "public, max-age=300, must-revalidate") : Results.NotFound($"no UI file {path}");
+        });
         if (redirectRoot) endpoints.MapGet("/", () => Results.Redirect("/ui/"));
         return endpoints;
     }

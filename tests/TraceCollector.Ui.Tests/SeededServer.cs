@@ -19,7 +19,7 @@ public sealed class SeededServer : IAsyncLifetime
     /// <summary>Start of the checkout trace, epoch microseconds: a few minutes ago so "last 1h" finds it.</summary>
     public long T0 { get; } = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 5 * 60_000) * 1000;
 
-    public ServerProcess Server { get; private set; } = null!;
+    internal ServerProcess Server { get; private set; } = null!;
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
@@ -72,15 +72,15 @@ public sealed class SeededServer : IAsyncLifetime
     private string CheckoutTrace()
     {
         string S(long offset) => (T0 + offset).ToString(CultureInfo.InvariantCulture);
-        return $$"""
+        return $$$"""
         [
-          {"traceId":"{{CheckoutTraceId}}","id":"000000000000000a","kind":"SERVER","name":"get /checkout","timestamp":{{S(0)}},"duration":1000,
+          {"traceId":"{{{CheckoutTraceId}}}","id":"000000000000000a","kind":"SERVER","name":"get /checkout","timestamp":{{{S(0)}}},"duration":1000,
            "localEndpoint":{"serviceName":"frontend","ipv4":"10.0.0.1"},"tags":{"http.method":"GET","http.path":"/checkout"}},
-          {"traceId":"{{CheckoutTraceId}}","parentId":"000000000000000a","id":"000000000000000b","kind":"CLIENT","name":"get /inventory","timestamp":{{S(100)}},"duration":600,
+          {"traceId":"{{{CheckoutTraceId}}}","parentId":"000000000000000a","id":"000000000000000b","kind":"CLIENT","name":"get /inventory","timestamp":{{{S(100)}}},"duration":600,
            "localEndpoint":{"serviceName":"frontend","ipv4":"10.0.0.1"},"remoteEndpoint":{"serviceName":"inventory","ipv4":"10.0.0.2","port":8080}},
-          {"traceId":"{{CheckoutTraceId}}","parentId":"000000000000000a","id":"000000000000000b","kind":"SERVER","shared":true,"name":"get /inventory","timestamp":{{S(150)}},"duration":500,
-           "localEndpoint":{"serviceName":"inventory","ipv4":"10.0.0.2"},"annotations":[{"timestamp":{{S(200)}},"value":"cache miss"}],"tags":{"error":"stock lookup slow"}},
-          {"traceId":"{{CheckoutTraceId}}","parentId":"000000000000000a","id":"000000000000000c","name":"render","timestamp":{{S(750)}},"duration":200,
+          {"traceId":"{{{CheckoutTraceId}}}","parentId":"000000000000000a","id":"000000000000000b","kind":"SERVER","shared":true,"name":"get /inventory","timestamp":{{{S(150)}}},"duration":500,
+           "localEndpoint":{"serviceName":"inventory","ipv4":"10.0.0.2"},"annotations":[{"timestamp":{{{S(200)}}},"value":"cache miss"}],"tags":{"error":"stock lookup slow"}},
+          {"traceId":"{{{CheckoutTraceId}}}","parentId":"000000000000000a","id":"000000000000000c","name":"render","timestamp":{{{S(750)}}},"duration":200,
            "localEndpoint":{"serviceName":"frontend","ipv4":"10.0.0.1"}}
         ]
         """;
@@ -95,10 +95,10 @@ public sealed class SeededServer : IAsyncLifetime
         {
             int parent = i == 1 ? 0 : Math.Max(1, i / 10);
             if (i > 1) json.Append(',');
-            json.Append(CultureInfo.InvariantCulture, $$"""{"traceId":"{{LargeTraceId}}","id":"{{i:x16}}",""");
-            if (parent > 0) json.Append(CultureInfo.InvariantCulture, $$"""  "parentId":"{{parent:x16}}",""");
-            json.Append(CultureInfo.InvariantCulture, $$"""
-                "name":"op {{i % 50}}","timestamp":{{start + i * 10}},"duration":{{Math.Max(1, 200_000 - i * 15)}},"localEndpoint":{"serviceName":"svc-{{i % 7}}"}}
+            json.Append(CultureInfo.InvariantCulture, $$$"""{"traceId":"{{{LargeTraceId}}}","id":"{{{i:x16}}}",""");
+            if (parent > 0) json.Append(CultureInfo.InvariantCulture, $$$"""  "parentId":"{{{parent:x16}}}",""");
+            json.Append(CultureInfo.InvariantCulture, $$$"""
+                "name":"op {{{i % 50}}}","timestamp":{{{start + i * 10}}},"duration":{{{Math.Max(1, 200_000 - i * 15)}}},"localEndpoint":{"serviceName":"svc-{{{i % 7}}}"}}
                 """);
         }
         return json.Append(']').ToString();

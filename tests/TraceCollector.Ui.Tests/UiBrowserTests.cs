@@ -115,7 +115,7 @@ public sealed class UiBrowserTests : IClassFixture<SeededServer>
         await page.WaitForSelectorAsync("#dependency-graph svg");
         Assert.Equal(1, await page.Locator("#dependency-graph .edge[data-parent=frontend][data-child=inventory]").CountAsync());
         Assert.Equal(1, await page.Locator("#dependency-graph .node[data-service=inventory]").CountAsync());
-        string edge = await page.Locator("#dependency-graph .edge[data-parent=frontend][data-child=inventory] text").InnerTextAsync();
+        string edge = await page.Locator("#dependency-graph .edge[data-parent=frontend][data-child=inventory] text").TextContentAsync() ?? "";
         Assert.Contains("1 calls", edge);
         Assert.Contains("100.0% errors", edge);
         await ShotAsync(page, "dependencies");
