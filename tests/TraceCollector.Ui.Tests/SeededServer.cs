@@ -12,8 +12,8 @@ namespace TraceCollector.Ui.Tests;
 /// </summary>
 public sealed class SeededServer : IAsyncLifetime
 {
-    public const string CheckoutTraceId = "00000000000000000000000000c0ffee";
-    public const string LargeTraceId = "000000000000000000000000000b1661";
+    public const string CheckoutTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    public const string LargeTraceId = "7a3f0c2e9b1d4e58a6c0b2d4f6e8a0c1";
     public const int LargeTraceSpans = 10_000;
 
     /// <summary>Start of the checkout trace, epoch microseconds: a few minutes ago so "last 1h" finds it.</summary>

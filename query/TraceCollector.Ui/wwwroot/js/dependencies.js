@@ -54,14 +54,16 @@ function draw(links, latencyByEdge) {
   const traffic = new Map(nodes.map((n) => [n, 0]));
   for (const l of links) { traffic.set(l.parent, traffic.get(l.parent) + l.callCount); traffic.set(l.child, traffic.get(l.child) + l.callCount); }
   const maxTraffic = Math.max(...traffic.values(), 1);
-  const colWidth = 240, rowHeight = 110, margin = 80;
+  const colWidth = 320, rowHeight = 110, margin = 80;
   const maxRows = Math.max(...[...columns.values()].map((c) => c.length));
-  const width = margin * 2 + (columns.size - 1) * colWidth, height = margin * 2 + (maxRows - 1) * rowHeight;
+  // A small graph keeps a readable scale: the drawing is centred in a minimum canvas instead of stretched.
+  const width = Math.max(900, margin * 2 + (columns.size - 1) * colWidth), height = Math.max(320, margin * 2 + (maxRows - 1) * rowHeight);
+  const offsetX = (width - (columns.size - 1) * colWidth) / 2, offsetY = (height - (maxRows - 1) * rowHeight) / 2;
   const pos = new Map();
-  for (const [c, names] of columns) names.forEach((n, i) => pos.set(n, { x: margin + c * colWidth, y: margin + (i + (maxRows - names.length) / 2) * rowHeight }));
+  for (const [c, names] of columns) names.forEach((n, i) => pos.set(n, { x: offsetX + c * colWidth, y: offsetY + (i + (maxRows - names.length) / 2) * rowHeight }));
   const radius = (n) => 8 + 18 * Math.sqrt(traffic.get(n) / maxTraffic);
 
-  const root = svg('svg', { viewBox: `0 0 ${Math.max(width, 400)} ${Math.max(height, 200)}`, role: 'img', 'aria-label': 'Service dependency graph' });
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Service dependency graph' });
   root.append(svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#8a97a8' }))));
   for (const l of links) {
     const a = pos.get(l.parent), b = pos.get(l.child);
@@ -79,9 +81,11 @@ function draw(links, latencyByEdge) {
       d = `M ${sx} ${a.y} C ${sx + c} ${a.y}, ${ex - c} ${b.y}, ${ex} ${b.y}`;
       mx = (sx + ex) / 2; my = (a.y + b.y) / 2 - 6;
     }
-    const label = `${l.callCount} calls${errorRate ? ` · ${(100 * errorRate).toFixed(1)}% errors` : ''}${lat ? ` · net p50 ${formatDuration(lat.p50)} p99 ${formatDuration(lat.p99)}` : ''}`;
+    const calls = `${l.callCount} calls${errorRate ? ` · ${(100 * errorRate).toFixed(1)}% errors` : ''}`;
+    const label = svg('text', { x: mx, y: my - (lat ? 12 : 0), 'text-anchor': 'middle' }, svg('tspan', { x: mx }, document.createTextNode(calls)));
+    if (lat) label.append(svg('tspan', { x: mx, dy: '13' }, document.createTextNode(` network p50 ${formatDuration(lat.p50)} · p99 ${formatDuration(lat.p99)}`)));
     root.append(svg('g', { class: `edge${errorRate > 0 ? ' errors' : ''}`, 'data-parent': l.parent, 'data-child': l.child },
-      svg('path', { d, 'marker-end': 'url(#arrow)' }), svg('text', { x: mx, y: my, 'text-anchor': 'middle' }, document.createTextNode(label))));
+      svg('path', { d, 'marker-end': 'url(#arrow)' }), label));
   }
   for (const n of nodes) {
     const p = pos.get(n);

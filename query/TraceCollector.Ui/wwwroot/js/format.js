@@ -43,9 +43,10 @@ export function el(tag, attrs = {}, ...children) {
 
 /** A stable colour per service name. */
 export function serviceColor(name) {
-  let h = 0;
-  for (const ch of name || '') h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return `hsl(${h % 360} 55% 52%)`;
+  // FNV-1a, then the golden angle, so names differing in one character still get distant hues.
+  let h = 2166136261;
+  for (const ch of name || '') h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `hsl(${Math.round((h % 1000) * 137.508) % 360} 55% 50%)`;
 }
 
 export function rootSpan(trace) {
