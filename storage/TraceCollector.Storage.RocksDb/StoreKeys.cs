@@ -73,10 +73,7 @@ internal static class StoreKeys
     {
         key.WriteByte(DependencyCount);
         key.WriteUInt32BigEndian(minute);
-        key.WriteByte(errors ? (byte)1 : (byte)0);
-        key.WriteUtf8(parent);
-        key.WriteByte(0);
-        key.WriteUtf8(child);
+        WriteLink(key, errors, parent, child);
     }
 
     public static byte[] DependencyBound(uint minute)
@@ -92,6 +89,11 @@ internal static class StoreKeys
         key.WriteByte(TraceDependencyCount);
         key.WriteUInt64BigEndian((ulong)millis);
         key.WriteUInt64BigEndian(low);
+        WriteLink(key, errors, parent, child);
+    }
+
+    private static void WriteLink(ByteWriter key, bool errors, string parent, string child)
+    {
         key.WriteByte(errors ? (byte)1 : (byte)0);
         key.WriteUtf8(parent);
         key.WriteByte(0);
