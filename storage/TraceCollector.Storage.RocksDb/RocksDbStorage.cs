@@ -223,7 +223,7 @@ public sealed class RocksDbStorage : ISpanStorage
         _db.Db.Flush(new FlushOptions().SetWaitForFlush(true));
         foreach (var p in _db.Partitions)
         {
-            _db.Db.CompactRange(Array.Empty<byte>(), Array.Empty<byte>(), p.Handle);
+            _db.Db.CompactRange((byte[]?)null!, null!, p.Handle); // null bounds: the whole key range
         }
     }
 

@@ -12,6 +12,7 @@ namespace TraceCollector.Benchmarks.Storage;
 /// once and measured many times (docs/benchmarks.md, "Storage (RocksDB)"):
 ///   storage write [--spans N]                  write throughput beside raw WriteBatch puts of the same bytes
 ///   storage load --dir D [--traces N]          fills D with N synthetic ten-span traces, then compacts
+///   storage compact --dir D                    compacts D fully (load does this at its end)
 ///   storage query --dir D [--iterations N]     trace-by-id, search and dependency latency; bytes per span
 /// </summary>
 public static class StorageBenchCommand
@@ -25,6 +26,7 @@ public static class StorageBenchCommand
             case "write": await WriteAsync(opts); return 0;
             case "load": await LoadAsync(opts); return 0;
             case "query": await QueryAsync(opts); return 0;
+            case "compact": await CompactAsync(opts); return 0;
             default:
                 Console.Error.WriteLine("usage: storage write [--spans N] | storage load --dir D [--traces N] | storage query --dir D [--iterations N]");
                 return 2;
@@ -137,6 +139,14 @@ public static class StorageBenchCommand
         Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:F0} s; {DirectoryBytes(dir) / (double)(traceCount * SyntheticTraces.SpansPerTrace):F1} bytes/span on disk");
     }
 
+    private static async Task CompactAsync(Dictionary<string, string> opts)
+    {
+        string dir = opts["dir"];
+        var sw = Stopwatch.StartNew();
+        await using (var storage = RocksDbStorage.Open(dir, BenchOptions())) storage.Compact();
+        Console.WriteLine($"compacted in {sw.Elapsed.TotalSeconds:F0} s; {DirectoryBytes(dir) / 1e6:F0} MB on disk");
+    }
+
     private static async Task QueryAsync(Dictionary<string, string> opts)
     {
         string dir = opts["dir"];
@@ -154,8 +164,10 @@ public static class StorageBenchCommand
             var trace = await storage.GetTraceAsync(SyntheticTraces.TraceIdOf(rng.NextInt64(loaded)));
             if (trace.Count != SyntheticTraces.SpansPerTrace) throw new InvalidOperationException($"trace has {trace.Count} spans");
         });
-        // A query window anywhere in the loaded data, with an hour of data before it.
-        long EndTs() => traces.TraceStartMicros(3_600_000_000 / Math.Max(1, (traces.TraceStartMicros(1) - traces.TraceStartMicros(0))) + rng.NextInt64(Math.Max(1, loaded - 3_600_000_000 / Math.Max(1, traces.TraceStartMicros(1) - traces.TraceStartMicros(0))))) / 1000;
+        // A query window ending at a random stored trace with at least an hour of data before it.
+        long spacing = traces.TraceStartMicros(1) - traces.TraceStartMicros(0);
+        long hour = Math.Min(loaded - 1, 3_600_000_000 / spacing);
+        long EndTs() => traces.TraceStartMicros(hour + rng.NextInt64(loaded - hour)) / 1000;
         string EntryService() => SyntheticTraces.ServiceName(rng.Next(5));
         int found = 0;
         await Measure("search service, 1h, limit 10", iterations, async () =>
