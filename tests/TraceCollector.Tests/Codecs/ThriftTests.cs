@@ -89,17 +89,6 @@ public class ThriftTests
         Equal(spans, SpanDecoder.DecodeList(SpanEncoding.JsonV1, JsonV1Encoder.EncodeList(spans)));
     }
 
-    [Theory]
-    [InlineData("skew.json")]
-    [InlineData("messaging-kafka.json")]
-    [InlineData("yelp.json")]
-    [InlineData("smartthings-oauth-authorization.json")]
-    public void Real_traces_round_trip(string file)
-    {
-        var spans = SpanDecoder.DecodeList(SpanEncoding.JsonV2, File.ReadAllBytes(RepoPaths.ZipkinTestData(file)));
-        Equal(spans, SpanDecoder.DecodeList(SpanEncoding.Thrift, ThriftEncoder.EncodeList(spans)));
-    }
-
     [Fact]
     public void Skips_unknown_fields_of_every_type()
     {
