@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Running;
 
-// Not typeof(Program): the referenced server assembly has a public Program of its own.
-BenchmarkSwitcher.FromAssembly(System.Reflection.Assembly.GetExecutingAssembly()).Run(args);
+if (args.Length > 0 && args[0] == "storage") return await TraceCollector.Benchmarks.Storage.StorageBenchCommand.RunAsync(args[1..]);
+
+BenchmarkSwitcher.FromAssembly(typeof(TraceCollector.Benchmarks.Storage.StorageBenchCommand).Assembly).Run(args);
+return 0;
