@@ -18,4 +18,5 @@ app.MapHealthAndInfo();
 app.MapZipkinCollector();
 app.MapCollectorMetrics();
 app.MapZipkinQuery();
+app.MapTraceAnalysis();
 app.Run();

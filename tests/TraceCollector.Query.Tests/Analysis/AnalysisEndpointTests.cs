@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using TraceCollector.Query.Tests.Infrastructure;
 
 namespace TraceCollector.Query.Tests.Analysis;
 
@@ -7,19 +8,17 @@ public class AnalysisEndpointTests(AnalysisSite site) : IClassFixture<AnalysisSi
 {
     private async Task<JsonElement> GetJsonAsync(string path)
     {
-        using var response = await site.Client.GetAsync(path);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(body).RootElement.Clone();
+        var response = await site.Client.GetApiAsync(path);
+        Assert.True(response.Status == HttpStatusCode.OK, response.ToString());
+        Assert.StartsWith("application/json", response.ContentType);
+        return JsonDocument.Parse(response.Body).RootElement.Clone();
     }
 
     private async Task<string> GetErrorAsync(string path, HttpStatusCode expected)
     {
-        using var response = await site.Client.GetAsync(path);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
-        return body;
+        var response = await site.Client.GetApiAsync(path);
+        Assert.True(response.Status == expected, response.ToString());
+        return response.Body;
     }
 
     [Theory]
