@@ -18,10 +18,7 @@ public static class SpanTreeBuilder
     public static SpanTree Build(IReadOnlyList<Span> spans)
     {
         int n = spans.Count;
-        var sorted = new Span[n];
-        for (int i = 0; i < n; i++) sorted[i] = spans[i];
-        // Zipkin sorts root-first by timestamp; sorting also makes every later choice deterministic.
-        Array.Sort(sorted, CompareForTree);
+        var sorted = SortForTree(spans);
 
         var clientIds = new HashSet<ulong>();
         foreach (var s in sorted) if (s.Kind == SpanKind.Client) clientIds.Add(s.Id);
@@ -96,27 +93,49 @@ public static class SpanTreeBuilder
 
         if (s.ParentId == 0) return NoParent;
         // Most specific first: a local span under the shared server of its own endpoint.
-        if (sharedByEndpoint.TryGetValue((s.ParentId, s.LocalEndpoint), out int server) && server != i) return server;
+        bool parentIsShared = sharedById.TryGetValue(s.ParentId, out int anyServer);
+        if (parentIsShared && sharedByEndpoint.TryGetValue((s.ParentId, s.LocalEndpoint), out int server) && server != i) return server;
         if (byId.TryGetValue(s.ParentId, out int p) && p != i) return p;
-        if (sharedById.TryGetValue(s.ParentId, out int anyServer) && anyServer != i) return anyServer;
+        if (parentIsShared && anyServer != i) return anyServer;
         return Unresolved;
     }
 
-    private static int CompareForTree(Span a, Span b)
+    // Zipkin sorts root-first by timestamp; sorting also makes every later choice deterministic. The
+    // keys are structs so the sort compares numbers in an array rather than chasing span references.
+    private static Span[] SortForTree(IReadOnlyList<Span> spans)
     {
-        // Spans without a timestamp sort last; they cannot be the earliest root.
-        long ta = a.Timestamp == 0 ? long.MaxValue : a.Timestamp;
-        long tb = b.Timestamp == 0 ? long.MaxValue : b.Timestamp;
-        int c = ta.CompareTo(tb);
-        if (c != 0) return c;
-        c = (a.ParentId == 0 ? 0 : 1).CompareTo(b.ParentId == 0 ? 0 : 1);
-        if (c != 0) return c;
-        c = a.Id.CompareTo(b.Id);
-        if (c != 0) return c;
-        // CLIENT before SERVER for a shared id, so the client is found first.
-        c = ((int)a.Kind).CompareTo((int)b.Kind);
-        if (c != 0) return c;
-        return string.CompareOrdinal(a.LocalServiceName, b.LocalServiceName);
+        int n = spans.Count;
+        var keys = new TreeOrder[n];
+        for (int i = 0; i < n; i++)
+        {
+            var s = spans[i];
+            keys[i] = new TreeOrder(s.Timestamp == 0 ? long.MaxValue : s.Timestamp, s.ParentId == 0 ? 0 : 1, s.Id, (byte)s.Kind, i);
+        }
+        keys.AsSpan().Sort(new TreeOrderComparer(spans));
+        var sorted = new Span[n];
+        for (int i = 0; i < n; i++) sorted[i] = spans[keys[i].Index];
+        return sorted;
+    }
+
+    // Spans without a timestamp sort last (they cannot be the earliest root); then roots first, then by
+    // id, CLIENT before SERVER for a shared id (so the client is found first), then by service name.
+    private readonly record struct TreeOrder(long Timestamp, int HasParent, ulong Id, byte Kind, int Index);
+
+    private readonly struct TreeOrderComparer(IReadOnlyList<Span> spans) : IComparer<TreeOrder>
+    {
+        public int Compare(TreeOrder a, TreeOrder b)
+        {
+            int c = a.Timestamp.CompareTo(b.Timestamp);
+            if (c != 0) return c;
+            c = a.HasParent.CompareTo(b.HasParent);
+            if (c != 0) return c;
+            c = a.Id.CompareTo(b.Id);
+            if (c != 0) return c;
+            c = a.Kind.CompareTo(b.Kind);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(spans[a.Index].LocalServiceName, spans[b.Index].LocalServiceName);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        }
     }
 
     // Parent ids can loop (A under B under A); such spans never reach the root, so hang the loop there.

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.Json;
+using TraceCollector.Codecs;
 using TraceCollector.Model;
 
 namespace TraceCollector.Tests.Analysis;
@@ -34,43 +34,9 @@ internal sealed class TraceFixture
         return this;
     }
 
-    /// <summary>Reads a Zipkin JSON v2 file of ../shared/testdata/zipkin (test-side reader, independent of the codecs under test elsewhere).</summary>
-    public static IReadOnlyList<Span> LoadZipkinTestData(string fileName)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(TestSupport.RepoPaths.ZipkinTestData(fileName)));
-        var spans = new List<Span>();
-        var b = new SpanBuilder();
-        foreach (var e in doc.RootElement.EnumerateArray())
-        {
-            b.Clear();
-            b.TraceId = TraceId.Parse(e.GetProperty("traceId").GetString());
-            b.Id = SpanId.Parse(e.GetProperty("id").GetString());
-            if (e.TryGetProperty("parentId", out var p)) b.ParentId = SpanId.Parse(p.GetString());
-            if (e.TryGetProperty("kind", out var k)) b.Kind = Enum.Parse<SpanKind>(k.GetString()!, ignoreCase: true);
-            if (e.TryGetProperty("name", out var n)) b.Name = n.GetString();
-            if (e.TryGetProperty("timestamp", out var ts)) b.Timestamp = ts.GetInt64();
-            if (e.TryGetProperty("duration", out var d)) b.Duration = d.GetInt64();
-            if (e.TryGetProperty("shared", out var sh)) b.Shared = sh.GetBoolean();
-            if (e.TryGetProperty("localEndpoint", out var l)) b.LocalEndpoint = ReadEndpoint(l);
-            if (e.TryGetProperty("remoteEndpoint", out var r)) b.RemoteEndpoint = ReadEndpoint(r);
-            if (e.TryGetProperty("annotations", out var anns))
-            {
-                foreach (var a in anns.EnumerateArray()) b.AddAnnotation(a.GetProperty("timestamp").GetInt64(), a.GetProperty("value").GetString()!);
-            }
-            if (e.TryGetProperty("tags", out var tags))
-            {
-                foreach (var t in tags.EnumerateObject()) b.PutTag(t.Name, t.Value.GetString()!);
-            }
-            spans.Add(b.Build());
-        }
-        return spans;
-    }
-
-    private static Endpoint? ReadEndpoint(JsonElement e) => Endpoint.Create(
-        e.TryGetProperty("serviceName", out var s) ? s.GetString() : null,
-        e.TryGetProperty("ipv4", out var v4) ? v4.GetString() : null,
-        e.TryGetProperty("ipv6", out var v6) ? v6.GetString() : null,
-        e.TryGetProperty("port", out var port) ? port.GetInt32() : 0);
+    /// <summary>A Zipkin JSON v2 file of ../shared/testdata/zipkin.</summary>
+    public static IReadOnlyList<Span> LoadZipkinTestData(string fileName) =>
+        SpanDecoder.DecodeList(SpanEncoding.JsonV2, File.ReadAllBytes(TestSupport.RepoPaths.ZipkinTestData(fileName)));
 
     /// <summary>Segments as (span id, start, end) relative to <see cref="Epoch"/>, for comparing with hand-written expectations.</summary>
     public static (ulong Id, long Start, long End)[] Relative(IReadOnlyList<TraceCollector.Analysis.CriticalPath.CriticalPathSegment> segments)
