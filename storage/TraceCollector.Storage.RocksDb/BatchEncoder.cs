@@ -165,19 +165,27 @@ internal sealed class BatchEncoder : IDisposable
     // Links are counted per trace, but a trace may arrive over several batches. Counting
     // links(all spans so far) - links(spans before this batch) keeps the stored sum equal to the links
     // of the whole trace, whatever order its pieces come in; redelivered spans change nothing.
-    // Counted twice: per minute, which a long window sums, and per trace at its millisecond, which
-    // the partial minutes at a window's edges sum, so a window is exact to the millisecond.
+    // Counted twice: per minute, which a long window sums, and per trace at its millisecond (one
+    // record per batch), which the partial minutes at a window's edges sum, so a window is exact to
+    // the millisecond.
     private void WriteDependencyDelta(ulong low, Span[]? before, List<Span> all, long traceTs, ColumnFamilyHandle family, WriteBatch batch)
     {
         _linkDelta.Clear();
         if (before is not null) Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { before }), -1);
         Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { all }), +1);
-        if (_linkDelta.Count == 0) return;
+        bool changed = false;
+        foreach (var d in _linkDelta.Values) changed |= d.Calls != 0 || d.Errors != 0;
+        if (!changed) return;
 
         uint minute = (uint)(traceTs / 60_000_000);
-        long millis = traceTs / 1000;
+        _value.Clear();
+        _value.WriteVarint((ulong)_linkDelta.Count);
         foreach (var ((parent, child), (calls, errors)) in _linkDelta)
         {
+            _value.WriteString(parent);
+            _value.WriteString(child);
+            _value.WriteSignedVarint(calls);
+            _value.WriteSignedVarint(errors);
             for (int e = 0; e < 2; e++)
             {
                 long delta = e == 0 ? calls : errors;
@@ -185,11 +193,12 @@ internal sealed class BatchEncoder : IDisposable
                 _key.Clear();
                 StoreKeys.WriteDependencyKey(_key, minute, e == 1, parent, child);
                 MergeCounter(delta, family, batch);
-                _key.Clear();
-                StoreKeys.WriteTraceDependencyKey(_key, millis, low, e == 1, parent, child);
-                MergeCounter(delta, family, batch);
             }
         }
+        // One record per trace and batch that changed its links (a redelivered batch changes none).
+        _key.Clear();
+        StoreKeys.WriteTraceDependencyKey(_key, traceTs / 1000, low, StableHash.Of(_value.Written));
+        batch.Put(_key.Written, _value.Written, family);
     }
 
     private void Count(IReadOnlyList<DependencyLink> links, int sign)

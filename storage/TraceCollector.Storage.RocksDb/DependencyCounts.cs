@@ -31,7 +31,14 @@ internal sealed class DependencyCounts
         {
             var key = it.GetKeySpan();
             if (key[0] != StoreKeys.TraceDependencyCount || (long)BinaryPrimitives.ReadUInt64BigEndian(key[1..9]) > endMillis) break;
-            Add(key[17] == 1, key[18..], it.GetValueSpan());
+            var reader = new ByteReader(it.GetValueSpan());
+            for (int n = (int)reader.ReadVarint(); n > 0; n--)
+            {
+                var link = (reader.ReadString(), reader.ReadString());
+                long calls = reader.ReadSignedVarint(), errors = reader.ReadSignedVarint();
+                var sum = _sums.GetValueOrDefault(link);
+                _sums[link] = (sum.Calls + calls, sum.Errors + errors);
+            }
         }
     }
 

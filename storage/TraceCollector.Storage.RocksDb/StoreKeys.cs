@@ -21,7 +21,10 @@ internal static class StoreKeys
     /// <summary>In a day partition: kind, epoch minute, 0 calls / 1 errors, parent, 0, child. Value: 8-byte counter summed by the merge operator.</summary>
     public const byte DependencyCount = 0x03;
 
-    /// <summary>In a day partition: kind, epoch ms of the trace, trace low 64 bits, 0 calls / 1 errors, parent, 0, child. Value as above.</summary>
+    /// <summary>
+    /// In a day partition: kind, epoch ms of the trace, trace low 64 bits, hash of the value. Value:
+    /// one batch's change to the trace's links, as a count then (parent, child, calls, errors) each.
+    /// </summary>
     public const byte TraceDependencyCount = 0x04;
 
     /// <summary>
@@ -84,12 +87,12 @@ internal static class StoreKeys
         return key;
     }
 
-    public static void WriteTraceDependencyKey(ByteWriter key, long millis, ulong low, bool errors, string parent, string child)
+    public static void WriteTraceDependencyKey(ByteWriter key, long millis, ulong low, ulong valueHash)
     {
         key.WriteByte(TraceDependencyCount);
         key.WriteUInt64BigEndian((ulong)millis);
         key.WriteUInt64BigEndian(low);
-        WriteLink(key, errors, parent, child);
+        key.WriteUInt64BigEndian(valueHash);
     }
 
     private static void WriteLink(ByteWriter key, bool errors, string parent, string child)
