@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+
+namespace TraceCollector.Collector.Kafka;
+
+/// <summary>
+/// Consumer lag per assigned partition: the partition's high watermark minus the offset this
+/// collector would commit (every record below it is durable). Written by the consume threads about
+/// once a second, read by the metrics renderer.
+/// </summary>
+public sealed class KafkaConsumerLag
+{
+    private readonly ConcurrentDictionary<(string Topic, int Partition), long> _lag = new();
+
+    public void Set(string topic, int partition, long lag) => _lag[(topic, partition)] = Math.Max(0, lag);
+
+    /// <summary>The partition left this collector (revoked or lost): its lag is another collector's to report.</summary>
+    public void Remove(string topic, int partition) => _lag.TryRemove((topic, partition), out _);
+
+    /// <summary>(topic, partition, lag) ordered by topic then partition, for stable output.</summary>
+    public IReadOnlyList<(string Topic, int Partition, long Lag)> Snapshot()
+    {
+        var list = new List<(string Topic, int Partition, long Lag)>(_lag.Count);
+        foreach (var entry in _lag) list.Add((entry.Key.Topic, entry.Key.Partition, entry.Value));
+        list.Sort(static (a, b) =>
+        {
+            int byTopic = string.CompareOrdinal(a.Topic, b.Topic);
+            return byTopic != 0 ? byTopic : a.Partition.CompareTo(b.Partition);
+        });
+        return list;
+    }
+
+    public bool TryGet(string topic, int partition, out long lag) => _lag.TryGetValue((topic, partition), out lag);
+}
