@@ -126,12 +126,12 @@ internal sealed class KafkaScenario : IAsyncDisposable
         return missing;
     }
 
-    /// <summary>The group's committed offset per partition, read without joining the group.</summary>
+    /// <summary>The group's committed offset per partition (0 where nothing is committed), read without joining the group.</summary>
     public Task<IReadOnlyList<long>> CommittedAsync(string topic, string group, int partitions) => Task.Run<IReadOnlyList<long>>(() =>
     {
         using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Cluster.BootstrapServers, GroupId = group }).Build();
         var tps = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
-        return reader.Committed(tps, TimeSpan.FromSeconds(10)).OrderBy(c => c.Partition.Value).Select(c => c.Offset.Value).ToList();
+        return reader.Committed(tps, TimeSpan.FromSeconds(10)).OrderBy(c => c.Partition.Value).Select(c => Math.Max(0, c.Offset.Value)).ToList();
     });
 
     public async ValueTask DisposeAsync()
