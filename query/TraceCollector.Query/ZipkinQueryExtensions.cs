@@ -53,7 +53,8 @@ public static class ZipkinQueryExtensions
         var execution = new QueryExecution(options);
         var names = new NameCachePolicy(options.NamesMaxAgeSeconds);
         var nameEndpoints = new NameEndpoints(services.GetRequiredService<INameReader>(), options, names);
-        var dependencyEndpoints = new DependencyEndpoints(services.GetRequiredService<IDependencyReader>(), options);
+        var dependencyEndpoints = new DependencyEndpoints(services.GetRequiredService<IDependencyReader>(), options,
+            services.GetService<ITraceReader>() is { } traces ? new AnalysisApi.DependencyLatency(traces, AnalysisApi.DependencyLatency.DefaultLinkTraceLimit) : null);
         var autocompleteEndpoints = new AutocompleteEndpoints(services.GetRequiredService<IAutocompleteReader>(), options, names);
         foreach (string prefix in new[] { "/api/v2", "/zipkin/api/v2" })
         {

@@ -4,7 +4,7 @@ namespace TraceCollector.Storage;
 /// A trace search with the parameters and meaning of Zipkin's QueryRequest. Construct it through
 /// <see cref="Create"/>, which normalises names and rejects what Zipkin rejects.
 /// </summary>
-public sealed record QueryRequest
+public sealed partial record QueryRequest
 {
     public string? ServiceName { get; init; }
     public string? RemoteServiceName { get; init; }
@@ -69,7 +69,8 @@ public sealed record QueryRequest
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(annotationQuery)) return result;
-        foreach (var rawTerm in annotationQuery.Split(" and ", StringSplitOptions.None))
+        // Zipkin reads at most 100 terms; the last one keeps whatever follows.
+        foreach (var rawTerm in annotationQuery.Split(" and ", 100, StringSplitOptions.None))
         {
             string term = rawTerm.Trim();
             if (term.Length == 0) continue;
