@@ -5,6 +5,8 @@ using TraceCollector.Codecs;
 using TraceCollector.Collector.Kafka;
 using TraceCollector.Collector.Metrics;
 using TraceCollector.Model;
+using TraceCollector.Storage;
+using TraceCollector.Storage.InMemory;
 using Xunit.Abstractions;
 
 namespace TraceCollector.Kafka.Tests.Support;
@@ -25,7 +27,7 @@ internal sealed class KafkaScenario : IAsyncDisposable
         Kind = kind;
         Cluster = KafkaTestCluster.Create(kind, brokers);
         Log = new TestLog(output);
-        Store = new ListStorage();
+        Store = new InMemoryStorage(new StorageOptions());
         Storage = new FlakyStorage(Store);
         _producer = new(() => new ProducerBuilder<Null, byte[]>(new ProducerConfig
         {
@@ -43,7 +45,8 @@ internal sealed class KafkaScenario : IAsyncDisposable
 
     public TestLog Log { get; }
 
-    public ListStorage Store { get; }
+    /// <summary>The real in-memory store; readers see traces through its merge, as the query API does.</summary>
+    public InMemoryStorage Store { get; }
 
     public FlakyStorage Storage { get; }
 
@@ -118,7 +121,7 @@ internal sealed class KafkaScenario : IAsyncDisposable
         int missing = 0;
         foreach (var (traceId, spans) in Produced)
         {
-            var trace = Store.GetTrace(traceId);
+            var trace = Store.GetTraceAsync(traceId).AsTask().GetAwaiter().GetResult();
             var ids = trace.Select(s => s.Id).ToList();
             Assert.Equal(ids.Count, ids.Distinct().Count()); // a reader never sees a span twice
             missing += Math.Max(0, spans - ids.Count);
@@ -143,7 +146,7 @@ internal sealed class KafkaScenario : IAsyncDisposable
         Storage.Unblock();
         Cluster.Dispose();
         Log.Dispose();
-        await Task.CompletedTask;
+        await Store.DisposeAsync();
     }
 }
 

@@ -1,4 +1,4 @@
-// TEMPORARY until the collector's pipeline and InMemoryStorage land on main.
+// TEMPORARY until the collector's pipeline lands on main.
 using System.Collections.Concurrent;
 using TraceCollector.Collector.Metrics;
 using TraceCollector.Collector.Pipeline;
@@ -6,20 +6,6 @@ using TraceCollector.Model;
 using TraceCollector.Storage;
 
 namespace TraceCollector.Kafka.Tests.Support;
-
-internal sealed class ListStorage : ISpanConsumer
-{
-    private readonly ConcurrentQueue<Span> _spans = new();
-
-    public ValueTask AcceptAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken = default)
-    {
-        foreach (var s in spans) _spans.Enqueue(s);
-        return ValueTask.CompletedTask;
-    }
-
-    public IReadOnlyList<Span> GetTrace(TraceId traceId) =>
-        _spans.Where(s => s.TraceId == traceId).DistinctBy(s => s.Id).ToList();
-}
 
 internal sealed class DirectSink(ISpanConsumer storage, CollectorMetrics metrics) : ISpanSink
 {
