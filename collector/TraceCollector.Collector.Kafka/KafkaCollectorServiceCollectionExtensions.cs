@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TraceCollector.Collector.Kafka;
+using TraceCollector.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -22,6 +23,8 @@ public static class KafkaCollectorServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<KafkaCollector>();
         services.AddHostedService(static provider => provider.GetRequiredService<KafkaCollector>());
+        // /health reports the collector beside storage: DOWN while no broker answers.
+        services.AddSingleton<IStorageHealthCheck>(static provider => provider.GetRequiredService<KafkaCollector>());
         return services;
     }
 }

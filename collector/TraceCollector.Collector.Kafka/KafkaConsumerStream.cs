@@ -58,6 +58,9 @@ internal sealed class KafkaConsumerStream
     /// <summary>Partitions this stream holds paused now (storage refused a record, or too much in flight).</summary>
     public IReadOnlyList<TopicPartition> Paused => _paused;
 
+    /// <summary>The consumer's librdkafka handle, for an admin client that shares its connections; null before Start.</summary>
+    public Handle? Handle => _consumer?.Handle;
+
     /// <summary>Completes when the consume thread has ended and the consumer is released.</summary>
     public Task Exited => _exited.Task;
 

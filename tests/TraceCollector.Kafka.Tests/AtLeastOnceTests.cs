@@ -129,12 +129,17 @@ public sealed class AtLeastOnceTests(ITestOutputHelper output)
 
         await scenario.ProduceTracesAsync(topic, messages: 20, spansPerMessage: 3, partitions: 2);
         await scenario.AllStoredOnceAsync();
+        Assert.True((await collector.Collector.CheckAsync()).IsHealthy);
 
         broker.SetBrokerDown(1);
         await Eventually.HoldsAsync(() => scenario.Log.Contains(LogLevel.Warning, "down"), () => "the collector noticed the broker went away");
+        var health = await collector.Collector.CheckAsync();
+        Assert.False(health.IsHealthy);
+        output.WriteLine($"health while the broker is down: {health}");
         var whileDown = scenario.ProduceTracesAsync(topic, messages: 20, spansPerMessage: 3, partitions: 2);
         broker.SetBrokerUp(1);
         await whileDown;
+        await Eventually.HoldsAsync(async () => (await collector.Collector.CheckAsync()).IsHealthy, () => "healthy again once the broker is back");
 
         await scenario.AllStoredOnceAsync();
         Assert.Equal(0, collector.Metrics.MessagesDropped);
