@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using TraceCollector.Storage.InMemory;
+using TraceCollector.Storage.RocksDb;
 
 namespace TraceCollector.Storage.Composition;
 
@@ -45,8 +46,7 @@ public static class StorageFactory
         ISpanStorage storage = type switch
         {
             "mem" => CreateInMemory(config, options),
-            "rocksdb" => throw new InvalidOperationException(
-                "STORAGE_TYPE=rocksdb (the default) is not available in this build yet: the RocksDB store has not landed. Set STORAGE_TYPE=mem to run with the in-memory store."),
+            "rocksdb" => CreateRocksDb(config, options, log),
             "cassandra3" => throw new InvalidOperationException(
                 "STORAGE_TYPE=cassandra3 is not available in this build yet: the Cassandra store has not landed. Set STORAGE_TYPE=mem to run with the in-memory store."),
             _ => throw new InvalidOperationException(
@@ -67,6 +67,32 @@ public static class StorageFactory
             throw new InvalidOperationException($"MEM_MAX_SPANS={raw} should be a positive whole number of spans");
         }
         return new InMemoryStorage(options, maxSpans);
+    }
+
+    /// <summary>
+    /// STORAGE_DIR (default ./data). With ROCKSDB_SECONDARY_DIR set the store is opened as a read-only
+    /// secondary that follows the primary writing STORAGE_DIR (for a separate query service); that
+    /// directory is the secondary's own scratch space.
+    /// </summary>
+    private static RocksDbStorage CreateRocksDb(IConfiguration config, StorageOptions options, ILogger log)
+    {
+        string dir = Path.GetFullPath(string.IsNullOrWhiteSpace(config["STORAGE_DIR"]) ? "data" : config["STORAGE_DIR"]!.Trim());
+        string? secondary = config["ROCKSDB_SECONDARY_DIR"];
+        try
+        {
+            if (string.IsNullOrWhiteSpace(secondary))
+            {
+                log.LogInformation("RocksDB store at {StorageDir}", dir);
+                return RocksDbStorage.Open(dir, options);
+            }
+            string secondaryDir = Path.GetFullPath(secondary.Trim());
+            log.LogInformation("RocksDB secondary of {StorageDir}, scratch directory {SecondaryDir}", dir, secondaryDir);
+            return RocksDbStorage.OpenSecondary(dir, secondaryDir, options);
+        }
+        catch (Exception e) when (e is RocksDbSharp.RocksDbException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"STORAGE_DIR={dir} cannot be opened as a RocksDB store: {e.Message}", e);
+        }
     }
 
     internal static bool ReadBool(IConfiguration config, string name, bool defaultValue)

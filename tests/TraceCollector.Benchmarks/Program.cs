@@ -1,3 +1,6 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "storage") return await TraceCollector.Benchmarks.Storage.StorageBenchCommand.RunAsync(args[1..]);
+
+BenchmarkSwitcher.FromAssembly(typeof(TraceCollector.Benchmarks.Storage.StorageBenchCommand).Assembly).Run(args);
+return 0;

@@ -20,6 +20,11 @@ internal sealed class DecodeContext
 
     public readonly EndpointCache Endpoints = new();
 
+    /// <summary>The v1 formats' intermediate span and the converter to v2, both reused per span.</summary>
+    public readonly V1Span V1Span = new();
+
+    public readonly V1SpanConverter V1Converter = new();
+
     /// <summary>Takes this thread's context, or a fresh one when a decode is already using it.</summary>
     public static DecodeContext Rent()
     {

@@ -15,6 +15,7 @@ public static class SpanDecoder
             return encoding switch
             {
                 SpanEncoding.JsonV2 => JsonV2SpanReader.ReadList(bytes, context),
+                SpanEncoding.JsonV1 => JsonV1SpanReader.ReadList(bytes, context),
                 SpanEncoding.Proto3 => Proto3SpanReader.ReadList(bytes, context),
                 _ => throw new SpanFormatException($"{encoding.ZipkinName()} decoding is not available yet"),
             };

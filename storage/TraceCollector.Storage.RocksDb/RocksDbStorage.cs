@@ -1,0 +1,280 @@
+using System.Buffers.Binary;
+using System.Text;
+using RocksDbSharp;
+using NativeDb = RocksDbSharp.RocksDb;
+using TraceCollector.Model;
+
+namespace TraceCollector.Storage.RocksDb;
+
+/// <summary>
+/// The embedded store (STORAGE_TYPE=rocksdb): spans, indexes, names and dependency counts in one
+/// RocksDB directory, partitioned by day for retention. Opened read-write with <see cref="Open"/>, or
+/// with <see cref="OpenSecondary"/> as a read-only follower of a running primary (the separate query
+/// service), which catches up with the primary before answering when its view is older than
+/// <see cref="SecondaryCatchUpInterval"/>.
+/// </summary>
+public sealed class RocksDbStorage : ISpanStorage
+{
+    private const string Component = "RocksDbStorage";
+
+    private readonly PartitionedDb _db;
+    private readonly StorageOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly NameCatalog _names = new();
+    private readonly BatchEncoder? _encoder;
+    private readonly TraceSearch _search;
+    private readonly object _writeGate = new();
+    private readonly WriteOptions _durableWrite = new WriteOptions().SetSync(true);
+    private readonly ReadOptions _prefixRead = new ReadOptions().SetPrefixSameAsStart(true);
+    private readonly ReadOptions _totalOrderRead = new ReadOptions().SetTotalOrderSeek(true);
+    private long _nextRetentionCheckMillis;
+    private long _lastCatchUpTicks;
+    private int _disposed;
+    private long _bytesWritten;
+
+    private RocksDbStorage(PartitionedDb db, StorageOptions options)
+    {
+        _db = db;
+        _options = options;
+        _clock = options.Clock;
+        _search = new TraceSearch(db, options);
+        if (!db.IsSecondary)
+        {
+            _encoder = new BatchEncoder(options, db, _names);
+            EnforceRetention();
+            db.GetOrCreate(NowMillis(), PartitionedDb.PartitionLength(options.Ttl));
+        }
+        LoadNames();
+        _lastCatchUpTicks = _clock.GetTimestamp();
+    }
+
+    /// <summary>How stale a secondary's view may get before a read first catches up with the primary.</summary>
+    public TimeSpan SecondaryCatchUpInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Bytes of write batches handed to RocksDB since open: span records, index entries, names and counts.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    /// <summary>Opens (creating when missing) the store in <paramref name="directory"/> for reading and writing.</summary>
+    /// <remarks>Retention and day partitions follow <see cref="StorageOptions.Clock"/>; tests pass a manual one.</remarks>
+    public static RocksDbStorage Open(string directory, StorageOptions options) =>
+        new(PartitionedDb.OpenPrimary(directory), options);
+
+    /// <summary>
+    /// Opens a read-only follower of the primary store in <paramref name="primaryDirectory"/>, which
+    /// may be open in another process. <paramref name="secondaryDirectory"/> is this follower's own
+    /// scratch directory (its info log and replay state), one per follower. Writes throw.
+    /// </summary>
+    public static RocksDbStorage OpenSecondary(string primaryDirectory, string secondaryDirectory, StorageOptions options) =>
+        new(PartitionedDb.OpenSecondary(primaryDirectory, secondaryDirectory), options);
+
+    public ValueTask AcceptAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken = default)
+    {
+        if (_encoder is null) throw new InvalidOperationException("a secondary RocksDB store is read-only");
+        cancellationToken.ThrowIfCancellationRequested();
+        if (spans.Count == 0) return ValueTask.CompletedTask;
+        using var scope = _db.EnterRead();
+        lock (_writeGate)
+        {
+            long now = NowMillis();
+            if (now >= _nextRetentionCheckMillis) EnforceRetention();
+            using var batch = new WriteBatch();
+            _encoder.Encode(spans, batch, now, _prefixRead);
+            // Synced: the call returns only once the batch is in the fsynced write-ahead log.
+            _db.Db.Write(batch, _durableWrite);
+            Interlocked.Add(ref _bytesWritten, batch.AsSpan().Length);
+            foreach (var (kind, first, second) in _encoder.PendingNames) _names.Add(kind, first, second);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Drops the day partitions whose every span was accepted longer than STORAGE_TTL ago; runs at
+    /// open and then once a minute of the clock while writing. A zero or negative TTL keeps everything.
+    /// </summary>
+    public int EnforceRetention()
+    {
+        if (_db.IsSecondary) return 0;
+        long now = NowMillis();
+        _nextRetentionCheckMillis = now + 60_000;
+        if (_options.Ttl <= TimeSpan.Zero) return 0;
+        return _db.DropBefore(now - (long)_options.Ttl.TotalMilliseconds);
+    }
+
+    /// <summary>Secondary only: replays what the primary wrote since the last catch-up, now.</summary>
+    public void CatchUpWithPrimary()
+    {
+        if (!_db.IsSecondary) return;
+        _db.CatchUp();
+        LoadNames();
+        _lastCatchUpTicks = _clock.GetTimestamp();
+    }
+
+    public ValueTask<IReadOnlyList<Span>> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken = default)
+    {
+        using var scope = EnterRead();
+        return ValueTask.FromResult(ReadTrace(traceId));
+    }
+
+    public ValueTask<IReadOnlyList<IReadOnlyList<Span>>> GetTracesAsync(IReadOnlyList<TraceId> traceIds, CancellationToken cancellationToken = default)
+    {
+        using var scope = EnterRead();
+        var result = new List<IReadOnlyList<Span>>(traceIds.Count);
+        var seen = new HashSet<TraceId>();
+        foreach (var id in traceIds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!seen.Add(_options.StrictTraceId ? id : id.ToLow64())) continue;
+            var trace = ReadTrace(id);
+            if (trace.Count > 0) result.Add(trace);
+        }
+        return ValueTask.FromResult<IReadOnlyList<IReadOnlyList<Span>>>(result);
+    }
+
+    public ValueTask<IReadOnlyList<IReadOnlyList<Span>>> FindTracesAsync(QueryRequest request, CancellationToken cancellationToken = default)
+    {
+        if (!_options.SearchEnabled) return ValueTask.FromResult<IReadOnlyList<IReadOnlyList<Span>>>(Array.Empty<IReadOnlyList<Span>>());
+        using var scope = EnterRead();
+        return ValueTask.FromResult(_search.Find(request, _prefixRead));
+    }
+
+    private IReadOnlyList<Span> ReadTrace(TraceId traceId)
+    {
+        var group = _db.ReadGroup(traceId.Low, _prefixRead);
+        if (_options.StrictTraceId) group.RemoveAll(s => s.TraceId != traceId);
+        return group.Count == 0 ? Array.Empty<Span>() : TraceMerger.Merge(group);
+    }
+
+    public ValueTask<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default)
+    {
+        CatchUpIfStale();
+        return ValueTask.FromResult(_options.SearchEnabled ? _names.Services() : Array.Empty<string>());
+    }
+
+    public ValueTask<IReadOnlyList<string>> GetSpanNamesAsync(string serviceName, CancellationToken cancellationToken = default)
+    {
+        CatchUpIfStale();
+        var service = NameNormalizer.Normalize(serviceName);
+        return ValueTask.FromResult(_options.SearchEnabled && service is not null ? _names.SpanNames(service) : Array.Empty<string>());
+    }
+
+    public ValueTask<IReadOnlyList<string>> GetRemoteServiceNamesAsync(string serviceName, CancellationToken cancellationToken = default)
+    {
+        CatchUpIfStale();
+        var service = NameNormalizer.Normalize(serviceName);
+        return ValueTask.FromResult(_options.SearchEnabled && service is not null ? _names.RemoteServiceNames(service) : Array.Empty<string>());
+    }
+
+    public ValueTask<IReadOnlyList<string>> GetKeysAsync(CancellationToken cancellationToken = default)
+    {
+        var keys = _options.AutocompleteKeys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        return ValueTask.FromResult<IReadOnlyList<string>>(keys);
+    }
+
+    public ValueTask<IReadOnlyList<string>> GetValuesAsync(string key, CancellationToken cancellationToken = default)
+    {
+        CatchUpIfStale();
+        bool configured = _options.SearchEnabled && _options.AutocompleteKeys.Contains(key, StringComparer.Ordinal);
+        return ValueTask.FromResult(configured ? _names.AutocompleteValues(key) : Array.Empty<string>());
+    }
+
+    public ValueTask<IReadOnlyList<DependencyLink>> GetDependenciesAsync(long endTs, long lookback, CancellationToken cancellationToken = default)
+    {
+        if (endTs <= 0) throw new ArgumentException("endTs should be positive, in epoch milliseconds", nameof(endTs));
+        if (lookback <= 0) throw new ArgumentException("lookback should be positive, in milliseconds", nameof(lookback));
+        using var scope = EnterRead();
+        long startMillis = Math.Max(0, endTs - lookback);
+        uint firstMinute = (uint)(startMillis / 60_000), lastMinute = (uint)(endTs / 60_000);
+        var sums = new Dictionary<(string, string), (long Calls, long Errors)>();
+        var seek = StoreKeys.DependencyBound(firstMinute);
+        foreach (var p in _db.Partitions)
+        {
+            using var it = _db.Db.NewIterator(p.Handle, _totalOrderRead);
+            for (it.Seek(seek); it.Valid(); it.Next())
+            {
+                var key = it.GetKeySpan();
+                if (key[0] != StoreKeys.DependencyCount || BinaryPrimitives.ReadUInt32BigEndian(key[1..5]) > lastMinute) break;
+                bool errors = key[5] == 1;
+                var names = key[6..];
+                int zero = names.IndexOf((byte)0);
+                var link = (Encoding.UTF8.GetString(names[..zero]), Encoding.UTF8.GetString(names[(zero + 1)..]));
+                long value = BinaryPrimitives.ReadInt64LittleEndian(it.GetValueSpan());
+                var sum = sums.GetValueOrDefault(link);
+                sums[link] = errors ? (sum.Calls, sum.Errors + value) : (sum.Calls + value, sum.Errors);
+            }
+        }
+        var result = new List<DependencyLink>(sums.Count);
+        foreach (var ((parent, child), (calls, errors)) in sums)
+        {
+            if (calls > 0) result.Add(new DependencyLink(parent, child, calls, errors));
+        }
+        result.Sort((a, b) => string.CompareOrdinal(a.Parent, b.Parent) is var c && c != 0 ? c : string.CompareOrdinal(a.Child, b.Child));
+        return ValueTask.FromResult<IReadOnlyList<DependencyLink>>(result);
+    }
+
+    public ValueTask<StorageHealth> CheckAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var scope = _db.EnterRead();
+            string? error = _db.Db.GetProperty("rocksdb.background-errors");
+            if (error is not null && error != "0") return ValueTask.FromResult(StorageHealth.Down(Component, $"RocksDB reports {error} background errors"));
+            _db.Db.Get(StoreKeys.NameKey(StoreKeys.ServiceName, ""));
+            return ValueTask.FromResult(StorageHealth.Up(Component));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromResult(StorageHealth.Down(Component, $"{e.GetType().Name}: {e.Message}"));
+        }
+    }
+
+    /// <summary>Flushes memtables and compacts every partition; for tools that measure the settled size on disk.</summary>
+    public void Compact()
+    {
+        using var scope = _db.EnterRead();
+        _db.Db.Flush(new FlushOptions().SetWaitForFlush(true));
+        foreach (var p in _db.Partitions)
+        {
+            _db.Db.CompactRange(Array.Empty<byte>(), Array.Empty<byte>(), p.Handle);
+        }
+    }
+
+    private PartitionedDb.ReadScope EnterRead()
+    {
+        CatchUpIfStale();
+        return _db.EnterRead();
+    }
+
+    private void CatchUpIfStale()
+    {
+        if (_db.IsSecondary && _clock.GetElapsedTime(Interlocked.Read(ref _lastCatchUpTicks)) >= SecondaryCatchUpInterval) CatchUpWithPrimary();
+    }
+
+    private void LoadNames()
+    {
+        using var scope = _db.EnterRead();
+        _names.Clear();
+        using var it = _db.Db.NewIterator(_db.Db.GetDefaultColumnFamily(), _totalOrderRead);
+        for (it.SeekToFirst(); it.Valid(); it.Next())
+        {
+            var key = it.GetKeySpan();
+            if (key.Length < 2 || key[0] < StoreKeys.ServiceName || key[0] > StoreKeys.AutocompleteValue) continue;
+            var (first, second) = StoreKeys.ParseNameKey(key);
+            if (key[0] != StoreKeys.ServiceName && second is null) continue;
+            _names.Add(key[0], first, second);
+        }
+    }
+
+    private long NowMillis() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return ValueTask.CompletedTask;
+        lock (_writeGate)
+        {
+            _db.Dispose();
+            _encoder?.Dispose();
+        }
+        return ValueTask.CompletedTask;
+    }
+}
