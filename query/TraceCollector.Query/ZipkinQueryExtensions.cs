@@ -53,6 +53,7 @@ public static class ZipkinQueryExtensions
         var execution = new QueryExecution(options);
         var names = new NameCachePolicy(options.NamesMaxAgeSeconds);
         var nameEndpoints = new NameEndpoints(services.GetRequiredService<INameReader>(), options, names);
+        var traceEndpoints = new TraceEndpoints(services.GetRequiredService<ITraceReader>(), options, services.GetRequiredService<TimeProvider>());
         var dependencyEndpoints = new DependencyEndpoints(services.GetRequiredService<IDependencyReader>(), options,
             services.GetService<ITraceReader>() is { } traces ? new AnalysisApi.DependencyLatency(traces, AnalysisApi.DependencyLatency.DefaultLinkTraceLimit) : null);
         var autocompleteEndpoints = new AutocompleteEndpoints(services.GetRequiredService<IAutocompleteReader>(), options, names);
@@ -60,6 +61,7 @@ public static class ZipkinQueryExtensions
         {
             var api = endpoints.MapGroup(prefix);
             nameEndpoints.Map(api, execution);
+            traceEndpoints.Map(api, execution);
             dependencyEndpoints.Map(api, execution);
             autocompleteEndpoints.Map(api, execution);
         }

@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using TraceCollector.Codecs;
 
 namespace TraceCollector.Query.Http;
 
@@ -10,13 +10,6 @@ namespace TraceCollector.Query.Http;
 /// </summary>
 internal static class JsonResponse
 {
-    // Zipkin writes non-ASCII text as UTF-8, not as \u escapes; relaxed escaping does the same.
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
-
     public const string JsonContentType = "application/json";
     public const string JsonUtf8ContentType = "application/json; charset=utf-8";
 
@@ -24,7 +17,7 @@ internal static class JsonResponse
         int statusCode = StatusCodes.Status200OK, string contentType = JsonContentType)
     {
         using var buffer = new PooledBufferWriter();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, JsonV2Encoder.WriterOptions))
         {
             write(writer, state);
         }

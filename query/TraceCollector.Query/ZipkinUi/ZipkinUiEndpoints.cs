@@ -28,9 +28,11 @@ internal static class ZipkinUiEndpoints
 
         var files = new ZipkinUiFiles(options.Directory, options.BasePath);
         endpoints.MapGet("/", Redirect("/zipkin/")).WithOrder(RootRedirectOrder);
-        endpoints.MapGet("/zipkin", Redirect("/zipkin/"));
         endpoints.MapGet("/favicon.ico", Redirect("/zipkin/favicon.ico")).WithOrder(RootRedirectOrder);
-        foreach (string page in new[] { "/zipkin/", "/zipkin/index.html", "/zipkin/traces/{traceId}", "/zipkin/dependency", "/zipkin/traceViewer" })
+        // Routing treats /zipkin and /zipkin/ as one route; only the form without the slash is redirected.
+        var toSlash = Redirect("/zipkin/");
+        endpoints.MapGet("/zipkin", context => context.Request.Path.Value!.EndsWith('/') ? files.ServeIndexAsync(context) : toSlash(context));
+        foreach (string page in new[] { "/zipkin/index.html", "/zipkin/traces/{traceId}", "/zipkin/dependency", "/zipkin/traceViewer" })
         {
             endpoints.MapGet(page, files.ServeIndexAsync);
         }

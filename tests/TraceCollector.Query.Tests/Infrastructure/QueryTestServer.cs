@@ -21,8 +21,8 @@ internal sealed class QueryTestServer : IAsyncDisposable
     {
         _app = app;
         BaseAddress = baseAddress;
-        // No automatic decompression: tests look at Content-Encoding themselves.
-        Client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = baseAddress };
+        // No automatic decompression or redirects: tests look at Content-Encoding and Location themselves.
+        Client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
     }
 
     public Uri BaseAddress { get; }
