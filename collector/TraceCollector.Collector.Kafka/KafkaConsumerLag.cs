@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TraceCollector.Collector.Metrics;
 
 namespace TraceCollector.Collector.Kafka;
 
@@ -7,8 +11,10 @@ namespace TraceCollector.Collector.Kafka;
 /// collector would commit (every record below it is durable). Written by the consume threads about
 /// once a second, read by the metrics renderer.
 /// </summary>
-public sealed class KafkaConsumerLag
+public sealed class KafkaConsumerLag : ICollectorMetricsSource
 {
+    private const string Metric = "zipkin_collector_kafka_consumer_lag";
+
     private readonly ConcurrentDictionary<(string Topic, int Partition), long> _lag = new();
 
     public void Set(string topic, int partition, long lag) => _lag[(topic, partition)] = Math.Max(0, lag);
@@ -30,4 +36,27 @@ public sealed class KafkaConsumerLag
     }
 
     public bool TryGet(string topic, int partition, out long lag) => _lag.TryGetValue((topic, partition), out lag);
+
+    /// <summary><c>gauge.zipkin_collector.kafka_consumer_lag.&lt;topic&gt;.&lt;partition&gt;</c>, in the flat style of Zipkin's /metrics.</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        foreach (var (topic, partition, lag) in Snapshot())
+        {
+            json.WriteNumber(string.Create(CultureInfo.InvariantCulture, $"gauge.zipkin_collector.kafka_consumer_lag.{topic}.{partition}"), lag);
+        }
+    }
+
+    public void WritePrometheus(StringBuilder text)
+    {
+        var snapshot = Snapshot();
+        text.Append("# HELP ").Append(Metric).Append(" Records of the partition not yet durable through this collector: high watermark minus the offset a restart resumes from\n");
+        text.Append("# TYPE ").Append(Metric).Append(" gauge\n");
+        foreach (var (topic, partition, lag) in snapshot)
+        {
+            // Kafka topic names are [a-zA-Z0-9._-]: nothing to escape in a label value.
+            text.Append(Metric).Append("{transport=\"kafka\",topic=\"").Append(topic).Append("\",partition=\"")
+                .Append(partition.ToString(CultureInfo.InvariantCulture)).Append("\"} ")
+                .Append(lag.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
 }

@@ -215,7 +215,8 @@ internal sealed class KafkaConsumerStream
         ValueTask<SubmitResult> submit;
         try
         {
-            submit = _sink.SubmitAsync(pending.Spans!, "kafka", waitForDurable: true, _abandon.Token);
+            // Retrying: a refusal is not a drop here, and a resubmitted batch is not counted twice.
+            submit = _sink.SubmitRetryingAsync(pending.Spans!, "kafka", resubmit: pending.FailedAttempts > 0, _abandon.Token);
         }
         catch (Exception e)
         {

@@ -17,13 +17,14 @@ public sealed class AtLeastOnceTests(ITestOutputHelper output)
         string group = scenario.Cluster.NewGroup("kill");
         await scenario.ProduceTracesAsync(topic, messages: 40, spansPerMessage: 5, partitions: 2);
 
+        scenario.PipelineOptions = new() { GroupMaxSpans = 1 }; // one storage write per message
         // The first collector stores 10 messages, then its storage hangs: it dies mid-stream with
         // stored-but-uncommitted records (commits are held back a minute) and records in flight.
         scenario.Storage.BlockAfter(10);
         var first = scenario.StartCollector(topic, group, ("KAFKA_CONSUMER_AUTO_COMMIT_INTERVAL_MS", "60000"));
         await Eventually.HoldsAsync(() => scenario.Storage.Batches >= 10 && scenario.Storage.Blocked > 0,
             () => $"first collector stored {scenario.Storage.Batches} batches, {scenario.Storage.Blocked} blocked");
-        first.Collector.Dispose();
+        first.Kill();
         scenario.Storage.Unblock();
         long writtenByFirst = scenario.Storage.SpansWritten;
 
@@ -48,6 +49,7 @@ public sealed class AtLeastOnceTests(ITestOutputHelper output)
         string group = scenario.Cluster.NewGroup("kill-commit");
         await scenario.ProduceTracesAsync(topic, messages: 40, spansPerMessage: 5, partitions: 2);
 
+        scenario.PipelineOptions = new() { GroupMaxSpans = 1 }; // one storage write per message
         // Storage hangs after 10 writes while librdkafka keeps auto-committing every second: the
         // commits must stop at the durable watermark, never at what was merely consumed.
         scenario.Storage.BlockAfter(10);
@@ -55,7 +57,7 @@ public sealed class AtLeastOnceTests(ITestOutputHelper output)
         await Eventually.HoldsAsync(() => scenario.Storage.Blocked > 0 && first.Metrics.Messages == 40,
             () => $"first collector read {first.Metrics.Messages} messages, {scenario.Storage.Blocked} writes blocked");
         await Eventually.HoldsAsync(async () => (await scenario.CommittedAsync(topic, group, 2)).Sum() > 0, () => "the first collector committed its durable records");
-        first.Collector.Dispose();
+        first.Kill();
         long committed = (await scenario.CommittedAsync(topic, group, 2)).Sum();
         Assert.True(committed * 5 <= scenario.Storage.SpansWritten, $"committed {committed} records but only {scenario.Storage.SpansWritten} spans are stored");
         Assert.True(committed < 40, $"committed {committed} of 40 records while storage was hung");
@@ -112,7 +114,10 @@ public sealed class AtLeastOnceTests(ITestOutputHelper output)
         scenario.Storage.Failing = false;
         await scenario.AllStoredOnceAsync();
         await Eventually.HoldsAsync(() => collector.Collector.Paused.Count == 0, () => "partitions resumed");
+        // Refused and retried is not dropped, and a retried message's spans are counted once.
         Assert.Equal(0, collector.Metrics.MessagesDropped);
+        Assert.Equal(0, collector.Metrics.SpansDropped);
+        Assert.Equal(scenario.ProducedSpans, collector.Metrics.Spans);
         await Eventually.HoldsAsync(async () => (await scenario.CommittedAsync(topic, group, 2)).Sum() == 30, () => "committed to the end");
         await Eventually.HoldsAsync(() => collector.Lag.Snapshot() is { Count: 2 } lag && lag.All(l => l.Lag == 0),
             () => "lag back to 0: " + string.Join(", ", collector.Lag.Snapshot()));

@@ -2,7 +2,9 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using TraceCollector.Codecs;
+using TraceCollector.Collector;
 using TraceCollector.Collector.Kafka;
+using TraceCollector.Collector.Pipeline;
 using TraceCollector.Collector.Metrics;
 using TraceCollector.Model;
 using TraceCollector.Storage;
@@ -60,6 +62,9 @@ internal sealed class KafkaScenario : IAsyncDisposable
 
     public int ProducedSpans => Produced.Sum(p => p.Spans);
 
+    /// <summary>The pipeline settings of collectors started from now on (one storage write per message, for tests that count writes).</summary>
+    public CollectorOptions PipelineOptions { get; set; } = new();
+
     public Task<string> TopicAsync(int partitions) => Cluster.CreateTopicAsync("zipkin", partitions);
 
     /// <summary>Starts a collector configured the way a deployment would be: through the environment variable names.</summary>
@@ -80,12 +85,15 @@ internal sealed class KafkaScenario : IAsyncDisposable
         var options = KafkaCollectorOptions.FromConfiguration(config) ?? throw new InvalidOperationException("collector not enabled");
         options = options with { InitialRetryBackoff = TimeSpan.FromMilliseconds(20), MaxRetryBackoff = TimeSpan.FromMilliseconds(250) };
 
+        // Each collector is a process of its own: its pipeline and meters, over the one shared store.
         var metrics = new CollectorMetrics();
+        var process = new ProcessStorage(Storage);
+        var pipeline = new SpanPipeline(process, PipelineOptions, metrics, new PipelineMetrics(), new Logger<SpanPipeline>(Log));
+        pipeline.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         var lag = new KafkaConsumerLag();
-        var sink = new DirectSink(Storage, metrics);
-        var collector = new KafkaCollector(options, sink, metrics, lag, Log);
+        var collector = new KafkaCollector(options, pipeline, metrics, lag, Log);
         collector.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var running = new RunningCollector(collector, metrics.For("kafka"), lag);
+        var running = new RunningCollector(collector, metrics.For("kafka"), lag, pipeline, process);
         lock (_collectors) _collectors.Add(running);
         return running;
     }
@@ -141,7 +149,8 @@ internal sealed class KafkaScenario : IAsyncDisposable
     {
         RunningCollector[] collectors;
         lock (_collectors) collectors = _collectors.ToArray();
-        foreach (var running in collectors) running.Collector.Dispose();
+        foreach (var running in collectors) running.Kill();
+        foreach (var running in collectors) await running.Pipeline.DisposeAsync();
         if (_producer.IsValueCreated) _producer.Value.Dispose();
         Storage.Unblock();
         Cluster.Dispose();
@@ -150,4 +159,12 @@ internal sealed class KafkaScenario : IAsyncDisposable
     }
 }
 
-internal sealed record RunningCollector(KafkaCollector Collector, TransportMetrics Metrics, KafkaConsumerLag Lag);
+internal sealed record RunningCollector(KafkaCollector Collector, TransportMetrics Metrics, KafkaConsumerLag Lag, SpanPipeline Pipeline, ProcessStorage Process)
+{
+    /// <summary>As a crash: nothing more is committed or written, and the group finds out at the session timeout.</summary>
+    public void Kill()
+    {
+        Process.Kill();
+        Collector.Dispose();
+    }
+}
