@@ -10,6 +10,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenZipkin(ServerSettings.
 
 builder.Services.AddTraceStorage(builder.Configuration);
 builder.Services.AddZipkinCollector(builder.Configuration);
+builder.Services.AddKafkaCollector(builder.Configuration);
 builder.Services.AddZipkinQuery(builder.Configuration);
 
 var app = builder.Build();
