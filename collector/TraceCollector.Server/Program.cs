@@ -13,6 +13,7 @@ builder.WebHost.UseOtlpPorts(builder.Configuration);
 
 builder.Services.AddTraceStorage(builder.Configuration);
 builder.Services.AddZipkinCollector(builder.Configuration);
+builder.Services.AddKafkaCollector(builder.Configuration);
 builder.Services.AddOtlpCollector(builder.Configuration);
 builder.Services.AddZipkinQuery(builder.Configuration);
 

@@ -74,15 +74,16 @@ public static class ZipkinCollectorExtensions
     {
         var collector = endpoints.ServiceProvider.GetRequiredService<CollectorMetrics>();
         var pipeline = endpoints.ServiceProvider.GetRequiredService<PipelineMetrics>();
+        var sources = endpoints.ServiceProvider.GetServices<ICollectorMetricsSource>().ToArray();
         endpoints.MapGet("/metrics", context =>
         {
             context.Response.ContentType = "application/json; charset=utf-8";
-            return context.Response.Body.WriteAsync(MetricsRenderer.Json(collector, pipeline), context.RequestAborted).AsTask();
+            return context.Response.Body.WriteAsync(MetricsRenderer.Json(collector, pipeline, sources), context.RequestAborted).AsTask();
         });
         RequestDelegate prometheus = context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            return context.Response.WriteAsync(MetricsRenderer.Prometheus(collector, pipeline), context.RequestAborted);
+            return context.Response.WriteAsync(MetricsRenderer.Prometheus(collector, pipeline, sources), context.RequestAborted);
         };
         endpoints.MapGet("/prometheus", prometheus);
         endpoints.MapGet("/actuator/prometheus", prometheus);

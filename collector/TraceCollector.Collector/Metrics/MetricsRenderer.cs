@@ -26,7 +26,7 @@ public static class MetricsRenderer
         ("message_bytes", t => t.LastMessageBytes),
     ];
 
-    public static byte[] Json(CollectorMetrics collector, PipelineMetrics pipeline)
+    public static byte[] Json(CollectorMetrics collector, PipelineMetrics pipeline, IEnumerable<ICollectorMetricsSource>? sources = null)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
@@ -45,12 +45,16 @@ public static class MetricsRenderer
             json.WriteNumber("counter.tracecollector.storage.spans_written", pipeline.SpansWritten);
             json.WriteNumber("timer.tracecollector.storage.write_seconds.sum", pipeline.StorageWrite.SumSeconds);
             json.WriteNumber("timer.tracecollector.storage.write_seconds.max", pipeline.StorageWrite.MaxSeconds);
+            if (sources is not null)
+            {
+                foreach (var source in sources) source.WriteJson(json);
+            }
             json.WriteEndObject();
         }
         return stream.ToArray();
     }
 
-    public static string Prometheus(CollectorMetrics collector, PipelineMetrics pipeline)
+    public static string Prometheus(CollectorMetrics collector, PipelineMetrics pipeline, IEnumerable<ICollectorMetricsSource>? sources = null)
     {
         var text = new StringBuilder(4096);
         var transports = Sorted(collector);
@@ -87,6 +91,10 @@ public static class MetricsRenderer
         text.Append(histogram).Append("_bucket{le=\"+Inf\"} ").Append(buckets[^1].ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append(histogram).Append("_sum ").Append(pipeline.StorageWrite.SumSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         text.Append(histogram).Append("_count ").Append(pipeline.StorageWrite.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        if (sources is not null)
+        {
+            foreach (var source in sources) source.WritePrometheus(text);
+        }
         return text.ToString();
     }
 

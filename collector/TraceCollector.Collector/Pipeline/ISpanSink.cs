@@ -16,6 +16,15 @@ public interface ISpanSink
     /// complete as soon as the pipeline has queued it (COLLECTOR_ACK=accepted).
     /// </param>
     ValueTask<SubmitResult> SubmitAsync(IReadOnlyList<Span> spans, string transport, bool waitForDurable, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For a receiver that never drops a refused batch but submits it again later (Kafka pauses and
+    /// retries): waits for durability, does not count a refusal or a storage failure as dropped
+    /// spans or messages, and, when <paramref name="resubmit"/> is true, does not count the batch's
+    /// spans (or those sampled out) a second time.
+    /// </summary>
+    ValueTask<SubmitResult> SubmitRetryingAsync(IReadOnlyList<Span> spans, string transport, bool resubmit, CancellationToken cancellationToken = default) =>
+        SubmitAsync(spans, transport, waitForDurable: true, cancellationToken);
 }
 
 public enum SubmitOutcome

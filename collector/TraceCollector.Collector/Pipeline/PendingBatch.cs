@@ -6,7 +6,8 @@ namespace TraceCollector.Collector.Pipeline;
 /// <summary>One submitted batch on its way through the channel, with whoever waits for it to be stored.</summary>
 internal sealed class PendingBatch
 {
-    public PendingBatch(IReadOnlyList<Span> spans, int sampled, TransportMetrics metrics, bool waitForDurable)
+    /// <param name="metrics">Where a storage failure is counted as dropped spans; null when the submitter retries the batch itself.</param>
+    public PendingBatch(IReadOnlyList<Span> spans, int sampled, TransportMetrics? metrics, bool waitForDurable)
     {
         Spans = spans;
         Sampled = sampled;
@@ -19,7 +20,7 @@ internal sealed class PendingBatch
 
     public int Sampled { get; }
 
-    public TransportMetrics Metrics { get; }
+    public TransportMetrics? Metrics { get; }
 
     /// <summary>Null when the submitter was answered on enqueue (COLLECTOR_ACK=accepted).</summary>
     public TaskCompletionSource<SubmitResult>? Completion { get; }
@@ -28,7 +29,7 @@ internal sealed class PendingBatch
 
     public void Failed(string error)
     {
-        Metrics.RecordSpansDropped(Spans.Count);
+        Metrics?.RecordSpansDropped(Spans.Count);
         Completion?.TrySetResult(new SubmitResult(SubmitOutcome.Failed, Spans.Count, Sampled, error));
     }
 }

@@ -49,22 +49,33 @@ public sealed partial class SpanPipeline : ISpanSink, IHostedLifecycleService, I
         });
     }
 
-    public async ValueTask<SubmitResult> SubmitAsync(IReadOnlyList<Span> spans, string transport, bool waitForDurable, CancellationToken cancellationToken = default)
+    public ValueTask<SubmitResult> SubmitAsync(IReadOnlyList<Span> spans, string transport, bool waitForDurable, CancellationToken cancellationToken = default) =>
+        SubmitCoreAsync(spans, transport, waitForDurable, countArrival: true, countRefusal: true, cancellationToken);
+
+    public ValueTask<SubmitResult> SubmitRetryingAsync(IReadOnlyList<Span> spans, string transport, bool resubmit, CancellationToken cancellationToken = default) =>
+        SubmitCoreAsync(spans, transport, waitForDurable: true, countArrival: !resubmit, countRefusal: false, cancellationToken);
+
+    /// <param name="countArrival">Count the spans (and those sampled out); false when the caller submits the same batch again.</param>
+    /// <param name="countRefusal">Count a refusal or storage failure as dropped; false when the caller keeps the batch and retries it.</param>
+    private async ValueTask<SubmitResult> SubmitCoreAsync(IReadOnlyList<Span> spans, string transport, bool waitForDurable, bool countArrival, bool countRefusal, CancellationToken cancellationToken)
     {
         var metrics = _metrics.For(transport);
-        metrics.RecordSpans(spans.Count);
+        if (countArrival) metrics.RecordSpans(spans.Count);
         if (spans.Count == 0) return new SubmitResult(SubmitOutcome.Stored, 0, 0);
 
         var kept = _sampler.Filter(spans, out int sampled);
-        if (sampled > 0) metrics.RecordSpansDropped(sampled);
+        if (sampled > 0 && countArrival) metrics.RecordSpansDropped(sampled);
         if (kept.Count == 0) return new SubmitResult(SubmitOutcome.Stored, 0, sampled);
 
-        var batch = new PendingBatch(kept, sampled, metrics, waitForDurable);
+        var batch = new PendingBatch(kept, sampled, countRefusal ? metrics : null, waitForDurable);
         var admission = await AdmitAsync(batch, cancellationToken).ConfigureAwait(false);
         if (admission != SubmitOutcome.Stored)
         {
-            metrics.RecordSpansDropped(kept.Count);
-            metrics.RecordMessageDropped();
+            if (countRefusal)
+            {
+                metrics.RecordSpansDropped(kept.Count);
+                metrics.RecordMessageDropped();
+            }
             if (admission == SubmitOutcome.Rejected) LogRejected(kept.Count, transport, _options.AdmissionWait.TotalMilliseconds);
             return new SubmitResult(admission, kept.Count, sampled,
                 admission == SubmitOutcome.Rejected ? "the collector queue is full" : "the collector is shutting down");
