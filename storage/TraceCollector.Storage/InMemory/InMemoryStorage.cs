@@ -106,7 +106,10 @@ public sealed class InMemoryStorage : ISpanStorage
             IEnumerable<ulong> candidates = request.ServiceName is { } service ? _index.TracesOf(service) : _groups.Keys;
             foreach (ulong low in candidates)
             {
-                var spans = _groups[low].Spans(null);
+                var group = _groups[low];
+                // A trace's timestamp is never before its earliest span, so later groups cannot match.
+                if (group.EvictionTimestamp > request.EndMicros) continue;
+                var spans = group.Spans(null);
                 foreach (var trace in _options.StrictTraceId ? SplitByTraceId(spans) : [spans])
                 {
                     if (request.Matches(trace)) hits.Add((QueryRequest.TimestampOf(trace), trace[0].TraceId, trace));

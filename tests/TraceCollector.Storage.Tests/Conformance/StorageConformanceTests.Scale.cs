@@ -64,7 +64,19 @@ public abstract partial class StorageConformanceTests
             }
             await storage.AcceptAsync([Make(TraceA, (ulong)(w + 1), kind: SpanKind.Server, name: $"writer {w}", timestamp: NowMicros - w, local: "shared")]);
         })).ToArray();
+        // Readers run alongside: they may see any prefix of the writes, but never fail or see a trace twice.
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!tasks.All(t => t.IsCompleted))
+            {
+                var found = await storage.FindTracesAsync(Query(serviceName: "backend", limit: 10_000));
+                Assert.Equal(found.Count, found.Select(t => t[0].TraceId).Distinct().Count());
+                await storage.GetServiceNamesAsync();
+                await storage.GetDependenciesAsync(NowMillis, Day);
+            }
+        })).ToArray();
         await Task.WhenAll(tasks);
+        await Task.WhenAll(readers);
 
         for (int w = 0; w < writers; w++)
         {

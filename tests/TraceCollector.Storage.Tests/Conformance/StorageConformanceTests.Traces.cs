@@ -132,4 +132,13 @@ public abstract partial class StorageConformanceTests
         var storage = await StorageWithAsync([Single(TraceId.Parse("0000000000000000463ac35c9f6413ad"), NowMicros)]);
         Assert.Single(await storage.GetTraceAsync(TraceId.Parse("463ac35c9f6413ad")));
     }
+
+    [Fact]
+    public async Task Closing_a_store_twice_is_harmless()
+    {
+        // A DI container disposes a singleton once per interface it was registered under.
+        var storage = await StorageWithAsync([Single(TraceA, NowMicros)]);
+        await storage.DisposeAsync();
+        await storage.DisposeAsync();
+    }
 }
