@@ -47,8 +47,7 @@ public static class StorageFactory
         {
             "mem" => CreateInMemory(config, options),
             "rocksdb" => CreateRocksDb(config, options, log),
-            "cassandra3" => throw new InvalidOperationException(
-                "STORAGE_TYPE=cassandra3 is not available in this build yet: the Cassandra store has not landed. Set STORAGE_TYPE=mem to run with the in-memory store."),
+            "cassandra3" => new Cassandra.CassandraStorage(CassandraSettings.Read(config), options, logs),
             _ => throw new InvalidOperationException(
                 $"STORAGE_TYPE={config["STORAGE_TYPE"]} is not supported; use mem, rocksdb or cassandra3."),
         };

@@ -35,6 +35,7 @@ internal sealed class TraceAnalysisEndpoints
     {
         api.MapGet("/trace/{traceId}/criticalPath", execution.Handle(TraceCriticalPathAsync));
         api.MapGet("/trace/{traceId}/networkLatency", execution.Handle(TraceNetworkLatencyAsync));
+        api.MapGet("/trace/{traceId}/adjusted", execution.Handle((context, ct) => AdjustedTraceEndpoint.HandleAsync(_traces, context, ct)));
         api.MapGet("/analysis/criticalPath", execution.Handle(AggregateCriticalPathAsync));
         api.MapGet("/analysis/networkLatency", execution.Handle(AggregateNetworkLatencyAsync));
     }

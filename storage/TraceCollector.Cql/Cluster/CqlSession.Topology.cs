@@ -14,6 +14,9 @@ public sealed partial class CqlSession
 
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
 
+    /// <summary>release_version of the node the control connection is on (e.g. "4.1.3"), null when unknown.</summary>
+    public string? ReleaseVersion { get; private set; }
+
     private async Task AdoptControlAsync(CqlConnection control, CancellationToken ct)
     {
         await control.RegisterAsync(["TOPOLOGY_CHANGE", "STATUS_CHANGE"], ct).ConfigureAwait(false);
@@ -82,6 +85,7 @@ public sealed partial class CqlSession
             if (local.Count > 0)
             {
                 var row = local[0];
+                ReleaseVersion = row.GetString(3);
                 seen.Add((control.EndPoint, row.GetString(0), row.GetString(1), Tokens(row.GetValue(2))));
             }
             else

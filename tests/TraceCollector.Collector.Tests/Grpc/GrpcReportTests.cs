@@ -9,12 +9,6 @@ namespace TraceCollector.Collector.Tests.Grpc;
 /// <summary>zipkin.proto3.SpanService/Report over h2c on the collector's one port, through Grpc.Net.Client.</summary>
 public sealed class GrpcReportTests
 {
-    // The client side of the same method: raw bytes, so the test sends exactly what a reporter would.
-    private static readonly Method<byte[], byte[]> Report = new(
-        MethodType.Unary, "zipkin.proto3.SpanService", "Report",
-        Marshallers.Create(static (byte[] b) => b, static b => b),
-        Marshallers.Create(static (byte[] b) => b, static b => b));
-
     [Fact]
     public async Task AReportIsStoredAndAnsweredWithAnEmptyResponse()
     {
@@ -23,7 +17,7 @@ public sealed class GrpcReportTests
         using var channel = GrpcChannel.ForAddress(host.BaseAddress);
 
         var spans = TestSpans.Batch(7);
-        byte[] response = await channel.CreateCallInvoker().AsyncUnaryCall(Report, null, new CallOptions(), Proto3Encoder.EncodeList(spans));
+        byte[] response = await channel.CreateCallInvoker().AsyncUnaryCall(RawReport.Method, null, new CallOptions(), Proto3Encoder.EncodeList(spans));
         Assert.Empty(response);
         Assert.Equal(spans, store.StoredSpans());
         Assert.Equal(7, host.Metrics.For("grpc").Spans);
@@ -36,7 +30,7 @@ public sealed class GrpcReportTests
         var store = new RecordingStore();
         await using var host = await CollectorHost.StartAsync(store);
         using var channel = GrpcChannel.ForAddress(host.BaseAddress);
-        Assert.Empty(await channel.CreateCallInvoker().AsyncUnaryCall(Report, null, new CallOptions(), []));
+        Assert.Empty(await channel.CreateCallInvoker().AsyncUnaryCall(RawReport.Method, null, new CallOptions(), []));
         Assert.Equal(0, store.WriteCount);
     }
 
@@ -46,7 +40,7 @@ public sealed class GrpcReportTests
         await using var host = await CollectorHost.StartAsync(new RecordingStore());
         using var channel = GrpcChannel.ForAddress(host.BaseAddress);
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await channel.CreateCallInvoker().AsyncUnaryCall(Report, null, new CallOptions(), [0x0A, 0x05, 0x01]));
+            await channel.CreateCallInvoker().AsyncUnaryCall(RawReport.Method, null, new CallOptions(), [0x0A, 0x05, 0x01]));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.False(string.IsNullOrWhiteSpace(error.Status.Detail));
         Assert.Equal(1, host.Metrics.For("grpc").MessagesDropped);
@@ -69,11 +63,11 @@ public sealed class GrpcReportTests
         {
             using var channel = GrpcChannel.ForAddress(host.BaseAddress);
             var invoker = channel.CreateCallInvoker();
-            await invoker.AsyncUnaryCall(Report, null, new CallOptions(), Proto3Encoder.EncodeList(TestSpans.Batch(5)));
+            await invoker.AsyncUnaryCall(RawReport.Method, null, new CallOptions(), Proto3Encoder.EncodeList(TestSpans.Batch(5)));
             Assert.True(await store.WaitForWriteStartAsync());
-            await invoker.AsyncUnaryCall(Report, null, new CallOptions(), Proto3Encoder.EncodeList(TestSpans.Batch(5)));
+            await invoker.AsyncUnaryCall(RawReport.Method, null, new CallOptions(), Proto3Encoder.EncodeList(TestSpans.Batch(5)));
             var error = await Assert.ThrowsAsync<RpcException>(async () =>
-                await invoker.AsyncUnaryCall(Report, null, new CallOptions(), Proto3Encoder.EncodeList(TestSpans.Batch(5))));
+                await invoker.AsyncUnaryCall(RawReport.Method, null, new CallOptions(), Proto3Encoder.EncodeList(TestSpans.Batch(5))));
             Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
             Assert.Equal(5, host.Metrics.For("grpc").SpansDropped);
         }
@@ -89,7 +83,7 @@ public sealed class GrpcReportTests
         await using var host = await CollectorHost.StartAsync(new RecordingStore(), new Dictionary<string, string?> { ["COLLECTOR_GRPC_ENABLED"] = "false" });
         using var channel = GrpcChannel.ForAddress(host.BaseAddress);
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await channel.CreateCallInvoker().AsyncUnaryCall(Report, null, new CallOptions(), Proto3Encoder.EncodeList(TestSpans.Batch(1))));
+            await channel.CreateCallInvoker().AsyncUnaryCall(RawReport.Method, null, new CallOptions(), Proto3Encoder.EncodeList(TestSpans.Batch(1))));
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }
 }

@@ -199,3 +199,37 @@ public sealed class EncodingTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
     }
 }
+
+public sealed class JsonV1IngestTests
+{
+    [Fact]
+    public async Task JsonV1IsReadFromTheV1RouteAndStoredAsV2()
+    {
+        var store = new RecordingStore();
+        await using var host = await CollectorHost.StartAsync(store);
+        var spans = TestSpans.Batch(3);
+        var response = await host.Client.PostAsync("api/v1/spans", Bodies.Content(JsonV1Encoder.EncodeList(spans), "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(spans.Select(s => (s.TraceId, s.Id, s.Name, s.LocalServiceName)), store.StoredSpans().Select(s => (s.TraceId, s.Id, s.Name, s.LocalServiceName)));
+    }
+
+    [Theory]
+    [InlineData("\"1\"")]
+    [InlineData("true")]
+    public async Task APyZipkinStyleClientSpanWithAnSaAddressKeepsItsRemoteService(string saValue)
+    {
+        var store = new RecordingStore();
+        await using var host = await CollectorHost.StartAsync(store);
+        string body = "[{\"traceId\":\"5af7183fb1d4cf5f\",\"name\":\"get /users\",\"id\":\"352bff9a74ca9ad2\",\"parentId\":\"6b221d5bc9e6496c\","
+            + "\"timestamp\":1541138369000000,\"duration\":1000,"
+            + "\"annotations\":[{\"timestamp\":1541138369000000,\"value\":\"cs\",\"endpoint\":{\"serviceName\":\"py\",\"ipv4\":\"127.0.0.1\",\"port\":8080}},"
+            + "{\"timestamp\":1541138369001000,\"value\":\"cr\",\"endpoint\":{\"serviceName\":\"py\",\"ipv4\":\"127.0.0.1\",\"port\":8080}}],"
+            + "\"binaryAnnotations\":[{\"key\":\"sa\",\"value\":" + saValue + ",\"endpoint\":{\"serviceName\":\"users\",\"ipv4\":\"10.0.0.2\",\"port\":9000}}]}]";
+        var response = await host.Client.PostAsync("api/v1/spans", Bodies.Content(System.Text.Encoding.UTF8.GetBytes(body), null));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var span = Assert.Single(store.StoredSpans());
+        Assert.Equal(Model.SpanKind.Client, span.Kind);
+        Assert.Equal("py", span.LocalServiceName);
+        Assert.Equal("users", span.RemoteServiceName);
+    }
+}

@@ -16,6 +16,13 @@ public sealed record StorageCapabilities
     /// <summary>FindTracesAsync returns matching traces in no particular order, and not necessarily the newest ones.</summary>
     public string? UnorderedSearchResults { get; init; }
 
+    /// <summary>
+    /// Dependency links are aggregated per time bucket (a minute, or a UTC day as Zipkin's Cassandra
+    /// schema does), so a window selects whole buckets: links from just outside it may be counted.
+    /// Windows a day or more away from the data must still leave it out.
+    /// </summary>
+    public string? CoarseDependencyWindows { get; init; }
+
     /// <summary>Retention cannot be driven by <see cref="StorageOptions.Clock"/> (e.g. a server-side TTL).</summary>
     public string? RetentionIgnoresClock { get; init; }
 

@@ -36,12 +36,22 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
+    public async Task Dependencies_come_only_from_days_in_the_window()
+    {
+        var storage = await StorageWithAsync(ThreeServices(TraceA, NowMicros - 60_000_000));
+        Assert.Empty(await LinksAsync(storage, NowMillis - 2 * Day, Day)); // the window ends the day before the data
+        Assert.Empty(await LinksAsync(storage, NowMillis + 2 * Day, Day)); // and here it begins the day after
+        Assert.Equal([BackendToMysql, FrontendToBackend], await LinksAsync(storage, NowMillis + Day, 2 * Day));
+    }
+
+    [Fact]
     public async Task Dependencies_respect_the_window_in_milliseconds()
     {
         var storage = await StorageWithAsync(ThreeServices(TraceA, NowMicros - 60_000_000));
-        Assert.Empty(await LinksAsync(storage, NowMillis - 120_000, 30_000)); // the window ends before the data
-        Assert.Empty(await LinksAsync(storage, NowMillis, 30_000)); // and here it begins after it
         Assert.Equal(2, (await LinksAsync(storage, NowMillis - 59_000, 2_000)).Count);
+        if (OptedOut(Capabilities.CoarseDependencyWindows, nameof(Capabilities.CoarseDependencyWindows))) return;
+        Assert.Empty(await LinksAsync(storage, NowMillis - 120_000, 30_000)); // the window ends a minute before the data
+        Assert.Empty(await LinksAsync(storage, NowMillis, 30_000)); // and here it begins after it
     }
 
     [Fact]

@@ -86,6 +86,7 @@ public abstract partial class StorageConformanceTests
         if (OptedOut(Capabilities.RetentionIgnoresClock, nameof(Capabilities.RetentionIgnoresClock))) return;
 
         clock.Advance(TimeSpan.FromDays(1.5));
+        await EnforceRetentionAsync(storage);
         long nowMillis = NowMillis + (long)TimeSpan.FromDays(2.5).TotalMilliseconds;
         Assert.Empty(await storage.GetTraceAsync(TraceA));
         Assert.Empty(await storage.GetTracesAsync([TraceA]));
@@ -106,6 +107,7 @@ public abstract partial class StorageConformanceTests
         var trace = ThreeServices(TraceA, NowMicros - 60_000_000);
         var storage = await StorageWithAsync(trace, Options(clock) with { Ttl = TimeSpan.FromDays(7) });
         clock.Advance(TimeSpan.FromDays(6.9));
+        await EnforceRetentionAsync(storage);
         AssertSameSpans(trace, await storage.GetTraceAsync(TraceA));
         Assert.Equal(["backend", "frontend"], await storage.GetServiceNamesAsync());
     }

@@ -38,6 +38,13 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
     /// <summary>Closes a store made by <see cref="CreateStorageAsync"/>; override to also delete its files or keyspace.</summary>
     protected virtual async Task DisposeStorageAsync(ISpanStorage storage) => await storage.DisposeAsync();
 
+    /// <summary>
+    /// Called by the retention tests right after they move the clock past the TTL. Reads must then
+    /// leave the expired data out; a backend that removes it in the background (dropping whole
+    /// partitions on a timer, say) overrides this to run that removal now. The default does nothing.
+    /// </summary>
+    protected virtual Task EnforceRetentionAsync(ISpanStorage storage) => Task.CompletedTask;
+
     /// <summary>What this backend cannot do, with reasons. Override to opt out; the default opts out of nothing.</summary>
     protected virtual StorageCapabilities Capabilities => StorageCapabilities.Full;
 

@@ -342,6 +342,23 @@ internal sealed record Reply(Opcode Opcode, byte[] Body, FrameFlags Flags = Fram
             }
         });
 
+    /// <summary>Rows whose cells are given already serialised (null for a null cell).</summary>
+    public static Reply RawRows((string Name, CqlType Type)[] columns, IReadOnlyList<byte[]?[]> rows) =>
+        Build(Opcode.Result, w =>
+        {
+            w.WriteInt((int)ResultKind.Rows);
+            WriteRowsMetadata(w, columns, null, "ks", "t");
+            w.WriteInt(rows.Count);
+            foreach (var row in rows)
+            {
+                foreach (var cell in row)
+                {
+                    if (cell is null || ReferenceEquals(cell, DecodedParameters.Unset)) w.WriteNullBytes();
+                    else w.WriteBytes(cell);
+                }
+            }
+        });
+
     public static void WriteRowsMetadata(CqlBodyWriter w, (string Name, CqlType Type)[] columns, byte[]? pagingState, string keyspace, string table)
     {
         var flags = RowsFlags.GlobalTablesSpec | (pagingState is null ? 0 : RowsFlags.HasMorePages);
