@@ -35,20 +35,28 @@ internal sealed class BatchEncoder : IDisposable
         _autocompleteKeys = new HashSet<string>(options.AutocompleteKeys, StringComparer.Ordinal);
     }
 
-    /// <summary>Names the batch introduces; add them to the catalog once the batch is durable.</summary>
+    /// <summary>Names the batch writes into <see cref="PendingPartitionStart"/>'s partition; add them to the catalog once the batch is durable.</summary>
     public IReadOnlyCollection<(byte Kind, string First, string? Second)> PendingNames => _pendingNames;
+
+    public long PendingPartitionStart { get; private set; }
 
     public void Encode(IReadOnlyList<Span> spans, WriteBatch batch, long nowMillis, ReadOptions readOptions)
     {
         _pendingNames.Clear();
         GroupByLow64(spans);
-        var defaultFamily = _db.Db.GetDefaultColumnFamily();
         // Everything a batch writes goes to the partition of the time it was accepted, so retention
-        // (which counts from acceptance) drops exactly the days that have expired.
-        var family = _db.GetOrCreate(nowMillis, PartitionedDb.PartitionLength(_options.Ttl));
+        // (which counts from acceptance) drops exactly the partitions that have expired.
+        var partition = _db.GetOrCreate(nowMillis, PartitionedDb.PartitionLength(_options.Ttl));
+        var family = partition.Handle;
+        PendingPartitionStart = partition.StartMillis;
         foreach (var (low, group) in _groups)
         {
-            long minTs = EarliestTimestamp(group, 0);
+            // What is stored of the trace already: the index entries carry the whole trace's timestamp
+            // (so a late fragment without one is still found) and dependency counts change by the difference.
+            var stored = _db.ReadGroup(low, readOptions);
+            var before = stored.Count == 0 ? null : stored.ToArray();
+            stored.AddRange(group);
+            long traceTs = QueryRequest.TimestampOf(stored);
 
             _value.Clear();
             SpanRecordCodec.Encode(low, group, _value, _tables);
@@ -58,10 +66,10 @@ internal sealed class BatchEncoder : IDisposable
 
             if (_options.SearchEnabled)
             {
-                if (minTs > 0) WriteIndexEntries(low, group, minTs, family, batch);
-                CollectNames(group, batch, defaultFamily);
+                if (traceTs > 0) WriteIndexEntries(low, group, traceTs, family, batch);
+                CollectNames(group, batch, partition);
             }
-            WriteDependencyDelta(low, group, family, batch, readOptions);
+            if (traceTs > 0) WriteDependencyDelta(low, before, stored, traceTs, family, batch);
         }
         foreach (var list in _groups.Values)
         {
@@ -84,19 +92,10 @@ internal sealed class BatchEncoder : IDisposable
         }
     }
 
-    private static long EarliestTimestamp(List<Span> spans, long start)
-    {
-        long min = start;
-        foreach (var s in spans)
-        {
-            if (s.Timestamp > 0 && (min == 0 || s.Timestamp < min)) min = s.Timestamp;
-        }
-        return min;
-    }
-
-    // One entry per term for this trace and batch, all at the batch's earliest timestamp so that the
-    // entries of one trace sort together; the value carries the durations a duration filter needs.
-    private void WriteIndexEntries(ulong low, List<Span> group, long minTs, ColumnFamilyHandle family, WriteBatch batch)
+    // One entry per term for this trace and batch, all at the trace's timestamp (as far as it is
+    // known) so that a search window selects on what Zipkin's rule tests; the value carries the
+    // durations of the service's spans in this batch, which a duration filter needs.
+    private void WriteIndexEntries(ulong low, List<Span> group, long traceTs, ColumnFamilyHandle family, WriteBatch batch)
     {
         _serviceDurations.Clear();
         _terms.Clear();
@@ -123,7 +122,7 @@ internal sealed class BatchEncoder : IDisposable
         {
             var (max, min) = service is null ? (allMax, allMin) : _serviceDurations[service];
             _key.Clear();
-            StoreKeys.WriteIndexKey(_key, term, minTs, low);
+            StoreKeys.WriteIndexKey(_key, term, traceTs, low);
             _value.Clear();
             _value.WriteVarint((ulong)max);
             _value.WriteVarint((ulong)min);
@@ -138,50 +137,58 @@ internal sealed class BatchEncoder : IDisposable
         if (min == 0 || duration < min) min = duration;
     }
 
-    private void CollectNames(List<Span> group, WriteBatch batch, ColumnFamilyHandle defaultFamily)
+    private void CollectNames(List<Span> group, WriteBatch batch, Partition partition)
     {
         foreach (var span in group)
         {
             if (span.LocalServiceName is { } service)
             {
-                AddName(StoreKeys.ServiceName, service, null, batch, defaultFamily);
-                if (span.Name is { } name) AddName(StoreKeys.SpanName, service, name, batch, defaultFamily);
-                if (span.RemoteServiceName is { } remote) AddName(StoreKeys.RemoteServiceName, service, remote, batch, defaultFamily);
+                AddName(StoreKeys.ServiceName, service, null, batch, partition);
+                if (span.Name is { } name) AddName(StoreKeys.SpanName, service, name, batch, partition);
+                if (span.RemoteServiceName is { } remote) AddName(StoreKeys.RemoteServiceName, service, remote, batch, partition);
             }
             if (_autocompleteKeys.Count == 0) continue;
             foreach (var tag in span.Tags)
             {
-                if (_autocompleteKeys.Contains(tag.Key)) AddName(StoreKeys.AutocompleteValue, tag.Key, tag.Value, batch, defaultFamily);
+                if (_autocompleteKeys.Contains(tag.Key)) AddName(StoreKeys.AutocompleteValue, tag.Key, tag.Value, batch, partition);
             }
         }
     }
 
-    private void AddName(byte kind, string first, string? second, WriteBatch batch, ColumnFamilyHandle defaultFamily)
+    private void AddName(byte kind, string first, string? second, WriteBatch batch, Partition partition)
     {
-        if (_pendingNames.Contains((kind, first, second)) || !_names.IsNew(kind, first, second)) return;
+        if (_pendingNames.Contains((kind, first, second)) || !_names.IsNewIn(kind, first, second, partition.StartMillis)) return;
         _pendingNames.Add((kind, first, second));
-        batch.Put(StoreKeys.NameKey(kind, first, second), ReadOnlySpan<byte>.Empty, defaultFamily);
+        batch.Put(StoreKeys.NameKey(kind, first, second), ReadOnlySpan<byte>.Empty, partition.Handle);
     }
 
     // Links are counted per trace, but a trace may arrive over several batches. Counting
     // links(all spans so far) - links(spans before this batch) keeps the stored sum equal to the links
     // of the whole trace, whatever order its pieces come in; redelivered spans change nothing.
-    private void WriteDependencyDelta(ulong low, List<Span> group, ColumnFamilyHandle family, WriteBatch batch, ReadOptions readOptions)
+    // Counted twice: per minute, which a long window sums, and per trace at its millisecond, which
+    // the partial minutes at a window's edges sum, so a window is exact to the millisecond.
+    private void WriteDependencyDelta(ulong low, Span[]? before, List<Span> all, long traceTs, ColumnFamilyHandle family, WriteBatch batch)
     {
-        var existing = _db.ReadGroup(low, readOptions);
-        long ts = EarliestTimestamp(existing, EarliestTimestamp(group, 0));
-        if (ts == 0) return;
         _linkDelta.Clear();
-        if (existing.Count > 0) Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { existing }), -1);
-        existing.AddRange(group);
-        Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { existing }), +1);
+        if (before is not null) Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { before }), -1);
+        Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { all }), +1);
         if (_linkDelta.Count == 0) return;
 
-        uint minute = (uint)(ts / 60_000_000);
+        uint minute = (uint)(traceTs / 60_000_000);
+        long millis = traceTs / 1000;
         foreach (var ((parent, child), (calls, errors)) in _linkDelta)
         {
-            if (calls != 0) MergeCounter(minute, false, parent, child, calls, family, batch);
-            if (errors != 0) MergeCounter(minute, true, parent, child, errors, family, batch);
+            for (int e = 0; e < 2; e++)
+            {
+                long delta = e == 0 ? calls : errors;
+                if (delta == 0) continue;
+                _key.Clear();
+                StoreKeys.WriteDependencyKey(_key, minute, e == 1, parent, child);
+                MergeCounter(delta, family, batch);
+                _key.Clear();
+                StoreKeys.WriteTraceDependencyKey(_key, millis, low, e == 1, parent, child);
+                MergeCounter(delta, family, batch);
+            }
         }
     }
 
@@ -194,10 +201,8 @@ internal sealed class BatchEncoder : IDisposable
         }
     }
 
-    private void MergeCounter(uint minute, bool errors, string parent, string child, long delta, ColumnFamilyHandle family, WriteBatch batch)
+    private void MergeCounter(long delta, ColumnFamilyHandle family, WriteBatch batch)
     {
-        _key.Clear();
-        StoreKeys.WriteDependencyKey(_key, minute, errors, parent, child);
         // The uint64add merge operator adds little-endian 64-bit values; a negative delta wraps correctly.
         BinaryPrimitives.WriteInt64LittleEndian(_counter, delta);
         batch.Merge(_key.Written, _counter, family);

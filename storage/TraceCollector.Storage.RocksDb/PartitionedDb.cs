@@ -96,19 +96,19 @@ internal sealed class PartitionedDb : IDisposable
         ttl <= TimeSpan.Zero ? MillisPerDay : Math.Clamp((long)ttl.TotalMilliseconds / 8, 60_000, MillisPerDay);
 
     /// <summary>The partition accepting writes at <paramref name="nowMillis"/>, created when missing (primary only).</summary>
-    public ColumnFamilyHandle GetOrCreate(long nowMillis, long lengthMillis)
+    public Partition GetOrCreate(long nowMillis, long lengthMillis)
     {
-        foreach (var p in _partitions) if (p.Contains(nowMillis)) return p.Handle;
+        foreach (var p in _partitions) if (p.Contains(nowMillis)) return p;
         lock (_partitionGate)
         {
-            foreach (var p in _partitions) if (p.Contains(nowMillis)) return p.Handle;
+            foreach (var p in _partitions) if (p.Contains(nowMillis)) return p;
             long start = Math.Max(nowMillis - nowMillis % lengthMillis, _partitions.Length == 0 ? 0 : _partitions.Max(p => p.EndMillis));
             if (start > nowMillis) start = nowMillis; // a clock that went back: open a short partition from now
             long end = nowMillis - nowMillis % lengthMillis + lengthMillis;
             string name = NameOf(start, end);
-            var handle = _db.CreateColumnFamily(_cfOptions, name);
-            Publish(_partitions.Append(new Partition(name, start, end, handle)));
-            return handle;
+            var partition = new Partition(name, start, end, _db.CreateColumnFamily(_cfOptions, name));
+            Publish(_partitions.Append(partition));
+            return partition;
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
 using RocksDbSharp;
 using NativeDb = RocksDbSharp.RocksDb;
 using TraceCollector.Model;
@@ -82,7 +80,7 @@ public sealed class RocksDbStorage : ISpanStorage
             // Synced: the call returns only once the batch is in the fsynced write-ahead log.
             _db.Db.Write(batch, _durableWrite);
             Interlocked.Add(ref _bytesWritten, batch.AsSpan().Length);
-            foreach (var (kind, first, second) in _encoder.PendingNames) _names.Add(kind, first, second);
+            foreach (var (kind, first, second) in _encoder.PendingNames) _names.Add(kind, first, second, _encoder.PendingPartitionStart);
         }
         return ValueTask.CompletedTask;
     }
@@ -95,9 +93,11 @@ public sealed class RocksDbStorage : ISpanStorage
     {
         if (_db.IsSecondary) return 0;
         long now = NowMillis();
-        _nextRetentionCheckMillis = now + 60_000;
+        Interlocked.Exchange(ref _nextRetentionCheckMillis, now + 60_000);
         if (_options.Ttl <= TimeSpan.Zero) return 0;
-        return _db.DropBefore(now - (long)_options.Ttl.TotalMilliseconds);
+        int dropped = _db.DropBefore(now - (long)_options.Ttl.TotalMilliseconds);
+        if (dropped > 0) _names.ExpireBefore(_db.Partitions.Length == 0 ? long.MaxValue : _db.Partitions[^1].StartMillis);
+        return dropped;
     }
 
     /// <summary>Secondary only: replays what the primary wrote since the last catch-up, now.</summary>
@@ -183,33 +183,21 @@ public sealed class RocksDbStorage : ISpanStorage
         if (endTs <= 0) throw new ArgumentException("endTs should be positive, in epoch milliseconds", nameof(endTs));
         if (lookback <= 0) throw new ArgumentException("lookback should be positive, in milliseconds", nameof(lookback));
         using var scope = EnterRead();
-        long startMillis = Math.Max(0, endTs - lookback);
-        uint firstMinute = (uint)(startMillis / 60_000), lastMinute = (uint)(endTs / 60_000);
-        var sums = new Dictionary<(string, string), (long Calls, long Errors)>();
-        var seek = StoreKeys.DependencyBound(firstMinute);
+        long start = Math.Max(0, endTs - lookback);
+        var counts = new DependencyCounts();
+        // Whole minutes from the per-minute sums; the partial minutes at either edge from the per-trace counts.
+        long firstMinute = (start + 59_999) / 60_000, lastMinute = (endTs + 1) / 60_000 - 1;
         foreach (var p in _db.Partitions)
         {
-            using var it = _db.Db.NewIterator(p.Handle, _totalOrderRead);
-            for (it.Seek(seek); it.Valid(); it.Next())
+            if (firstMinute <= lastMinute)
             {
-                var key = it.GetKeySpan();
-                if (key[0] != StoreKeys.DependencyCount || BinaryPrimitives.ReadUInt32BigEndian(key[1..5]) > lastMinute) break;
-                bool errors = key[5] == 1;
-                var names = key[6..];
-                int zero = names.IndexOf((byte)0);
-                var link = (Encoding.UTF8.GetString(names[..zero]), Encoding.UTF8.GetString(names[(zero + 1)..]));
-                long value = BinaryPrimitives.ReadInt64LittleEndian(it.GetValueSpan());
-                var sum = sums.GetValueOrDefault(link);
-                sums[link] = errors ? (sum.Calls, sum.Errors + value) : (sum.Calls + value, sum.Errors);
+                counts.AddMinutes(_db.Db, p.Handle, _totalOrderRead, (uint)firstMinute, (uint)lastMinute);
+                counts.AddTraces(_db.Db, p.Handle, _totalOrderRead, start, firstMinute * 60_000 - 1);
+                counts.AddTraces(_db.Db, p.Handle, _totalOrderRead, (lastMinute + 1) * 60_000, endTs);
             }
+            else counts.AddTraces(_db.Db, p.Handle, _totalOrderRead, start, endTs);
         }
-        var result = new List<DependencyLink>(sums.Count);
-        foreach (var ((parent, child), (calls, errors)) in sums)
-        {
-            if (calls > 0) result.Add(new DependencyLink(parent, child, calls, errors));
-        }
-        result.Sort((a, b) => string.CompareOrdinal(a.Parent, b.Parent) is var c && c != 0 ? c : string.CompareOrdinal(a.Child, b.Child));
-        return ValueTask.FromResult<IReadOnlyList<DependencyLink>>(result);
+        return ValueTask.FromResult(counts.ToLinks());
     }
 
     public ValueTask<StorageHealth> CheckAsync(CancellationToken cancellationToken = default)
@@ -235,7 +223,7 @@ public sealed class RocksDbStorage : ISpanStorage
         _db.Db.Flush(new FlushOptions().SetWaitForFlush(true));
         foreach (var p in _db.Partitions)
         {
-            _db.Db.CompactRange(Array.Empty<byte>(), Array.Empty<byte>(), p.Handle);
+            _db.Db.CompactRange((byte[]?)null!, null!, p.Handle); // null bounds: the whole key range
         }
     }
 
@@ -245,8 +233,14 @@ public sealed class RocksDbStorage : ISpanStorage
         return _db.EnterRead();
     }
 
+    // Reads enforce retention too, so expired data disappears on time even while nothing is written.
     private void CatchUpIfStale()
     {
+        if (!_db.IsSecondary && NowMillis() >= Interlocked.Read(ref _nextRetentionCheckMillis))
+        {
+            using var scope = _db.EnterRead();
+            EnforceRetention();
+        }
         if (_db.IsSecondary && _clock.GetElapsedTime(Interlocked.Read(ref _lastCatchUpTicks)) >= SecondaryCatchUpInterval) CatchUpWithPrimary();
     }
 
@@ -254,14 +248,17 @@ public sealed class RocksDbStorage : ISpanStorage
     {
         using var scope = _db.EnterRead();
         _names.Clear();
-        using var it = _db.Db.NewIterator(_db.Db.GetDefaultColumnFamily(), _totalOrderRead);
-        for (it.SeekToFirst(); it.Valid(); it.Next())
+        foreach (var p in _db.Partitions)
         {
-            var key = it.GetKeySpan();
-            if (key.Length < 2 || key[0] < StoreKeys.ServiceName || key[0] > StoreKeys.AutocompleteValue) continue;
-            var (first, second) = StoreKeys.ParseNameKey(key);
-            if (key[0] != StoreKeys.ServiceName && second is null) continue;
-            _names.Add(key[0], first, second);
+            using var it = _db.Db.NewIterator(p.Handle, _totalOrderRead);
+            for (it.Seek(new[] { StoreKeys.ServiceName }); it.Valid(); it.Next())
+            {
+                var key = it.GetKeySpan();
+                if (key[0] > StoreKeys.AutocompleteValue) break;
+                var (first, second) = StoreKeys.ParseNameKey(key);
+                if (key[0] != StoreKeys.ServiceName && second is null) continue;
+                _names.Add(key[0], first, second, p.StartMillis);
+            }
         }
     }
 

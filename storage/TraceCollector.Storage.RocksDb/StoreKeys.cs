@@ -21,7 +21,13 @@ internal static class StoreKeys
     /// <summary>In a day partition: kind, epoch minute, 0 calls / 1 errors, parent, 0, child. Value: 8-byte counter summed by the merge operator.</summary>
     public const byte DependencyCount = 0x03;
 
-    /// <summary>In the default column family: kind then the name's parts joined by 0. No value.</summary>
+    /// <summary>In a day partition: kind, epoch ms of the trace, trace low 64 bits, 0 calls / 1 errors, parent, 0, child. Value as above.</summary>
+    public const byte TraceDependencyCount = 0x04;
+
+    /// <summary>
+    /// In a day partition: kind then the name's parts joined by 0, no value. Written once per
+    /// partition a name is seen in, so a name expires with the last partition that holds it.
+    /// </summary>
     public const byte ServiceName = 0x10, SpanName = 0x11, RemoteServiceName = 0x12, AutocompleteValue = 0x13;
 
     public static byte[] SpanRecordPrefix(ulong low)
@@ -67,10 +73,7 @@ internal static class StoreKeys
     {
         key.WriteByte(DependencyCount);
         key.WriteUInt32BigEndian(minute);
-        key.WriteByte(errors ? (byte)1 : (byte)0);
-        key.WriteUtf8(parent);
-        key.WriteByte(0);
-        key.WriteUtf8(child);
+        WriteLink(key, errors, parent, child);
     }
 
     public static byte[] DependencyBound(uint minute)
@@ -78,6 +81,30 @@ internal static class StoreKeys
         var key = new byte[5];
         key[0] = DependencyCount;
         BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(1), minute);
+        return key;
+    }
+
+    public static void WriteTraceDependencyKey(ByteWriter key, long millis, ulong low, bool errors, string parent, string child)
+    {
+        key.WriteByte(TraceDependencyCount);
+        key.WriteUInt64BigEndian((ulong)millis);
+        key.WriteUInt64BigEndian(low);
+        WriteLink(key, errors, parent, child);
+    }
+
+    private static void WriteLink(ByteWriter key, bool errors, string parent, string child)
+    {
+        key.WriteByte(errors ? (byte)1 : (byte)0);
+        key.WriteUtf8(parent);
+        key.WriteByte(0);
+        key.WriteUtf8(child);
+    }
+
+    public static byte[] TraceDependencyBound(long millis)
+    {
+        var key = new byte[9];
+        key[0] = TraceDependencyCount;
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), (ulong)millis);
         return key;
     }
 

@@ -12,6 +12,7 @@ namespace TraceCollector.Benchmarks.Storage;
 /// once and measured many times (docs/benchmarks.md, "Storage (RocksDB)"):
 ///   storage write [--spans N]                  write throughput beside raw WriteBatch puts of the same bytes
 ///   storage load --dir D [--traces N]          fills D with N synthetic ten-span traces, then compacts
+///   storage compact --dir D                    compacts D fully (load does this at its end)
 ///   storage query --dir D [--iterations N]     trace-by-id, search and dependency latency; bytes per span
 /// </summary>
 public static class StorageBenchCommand
@@ -25,6 +26,7 @@ public static class StorageBenchCommand
             case "write": await WriteAsync(opts); return 0;
             case "load": await LoadAsync(opts); return 0;
             case "query": await QueryAsync(opts); return 0;
+            case "compact": await CompactAsync(opts); return 0;
             default:
                 Console.Error.WriteLine("usage: storage write [--spans N] | storage load --dir D [--traces N] | storage query --dir D [--iterations N]");
                 return 2;
@@ -55,10 +57,18 @@ public static class StorageBenchCommand
             }
             long spans = batches.Sum(b => (long)b.Length);
 
-            var sw = Stopwatch.StartNew();
+            // Warm the JIT, the native bindings and both code paths on throwaway stores; time only the writes.
+            await using (var warm = RocksDbStorage.Open(Path.Combine(root, "warm"), BenchOptions()))
+            {
+                foreach (var batch in batches.Take(20)) await warm.AcceptAsync(batch);
+            }
+            RawWriteBatches(Path.Combine(root, "raw-warm"), 20, 20 * 40_000);
+
             long bytes;
+            var sw = new Stopwatch();
             await using (var storage = RocksDbStorage.Open(Path.Combine(root, "store"), BenchOptions()))
             {
+                sw.Start();
                 foreach (var batch in batches) await storage.AcceptAsync(batch);
                 sw.Stop();
                 bytes = storage.BytesWritten;
@@ -89,7 +99,7 @@ public static class StorageBenchCommand
         var value = new byte[valueSize];
         Random.Shared.NextBytes(value);
         var rng = new Random(42);
-        var sw = Stopwatch.StartNew();
+        var sw = Stopwatch.StartNew(); // the database is open already: only the writes are timed
         long done = 0;
         for (int b = 0; b < batchCount; b++)
         {
@@ -137,6 +147,14 @@ public static class StorageBenchCommand
         Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:F0} s; {DirectoryBytes(dir) / (double)(traceCount * SyntheticTraces.SpansPerTrace):F1} bytes/span on disk");
     }
 
+    private static async Task CompactAsync(Dictionary<string, string> opts)
+    {
+        string dir = opts["dir"];
+        var sw = Stopwatch.StartNew();
+        await using (var storage = RocksDbStorage.Open(dir, BenchOptions())) storage.Compact();
+        Console.WriteLine($"compacted in {sw.Elapsed.TotalSeconds:F0} s; {DirectoryBytes(dir) / 1e6:F0} MB on disk");
+    }
+
     private static async Task QueryAsync(Dictionary<string, string> opts)
     {
         string dir = opts["dir"];
@@ -154,30 +172,32 @@ public static class StorageBenchCommand
             var trace = await storage.GetTraceAsync(SyntheticTraces.TraceIdOf(rng.NextInt64(loaded)));
             if (trace.Count != SyntheticTraces.SpansPerTrace) throw new InvalidOperationException($"trace has {trace.Count} spans");
         });
-        // A query window anywhere in the loaded data, with an hour of data before it.
-        long EndTs() => traces.TraceStartMicros(3_600_000_000 / Math.Max(1, (traces.TraceStartMicros(1) - traces.TraceStartMicros(0))) + rng.NextInt64(Math.Max(1, loaded - 3_600_000_000 / Math.Max(1, traces.TraceStartMicros(1) - traces.TraceStartMicros(0))))) / 1000;
+        // A query window ending at a random stored trace with at least an hour of data before it.
+        long spacing = traces.TraceStartMicros(1) - traces.TraceStartMicros(0);
+        long hour = Math.Min(loaded - 1, 3_600_000_000 / spacing);
+        long EndTs() => traces.TraceStartMicros(hour + rng.NextInt64(loaded - hour)) / 1000;
         string EntryService() => SyntheticTraces.ServiceName(rng.Next(5));
         int found = 0;
         await Measure("search service, 1h, limit 10", iterations, async () =>
             found += (await storage.FindTracesAsync(QueryRequest.Create(EntryService(), null, null, null, null, null, EndTs(), 3_600_000, 10))).Count);
-        Console.WriteLine($"  (average {found / (double)iterations:F1} traces returned)");
+        Console.WriteLine($"  (average {found / (double)(iterations + Warmup(iterations)):F1} traces returned)");
         found = 0;
         await Measure("search service+spanName+minDuration 100ms, 1h, limit 10", iterations, async () =>
         {
             int s = rng.Next(5);
             found += (await storage.FindTracesAsync(QueryRequest.Create(SyntheticTraces.ServiceName(s), null, SyntheticTraces.RouteName(s, rng.Next(SyntheticTraces.RoutesPerService - 1)), null, 100_000, null, EndTs(), 3_600_000, 10))).Count;
         });
-        Console.WriteLine($"  (average {found / (double)iterations:F1} traces returned)");
+        Console.WriteLine($"  (average {found / (double)(iterations + Warmup(iterations)):F1} traces returned)");
         found = 0;
         await Measure("search annotationQuery http.status_code=500, 1h, limit 10", iterations, async () =>
             found += (await storage.FindTracesAsync(QueryRequest.Create(EntryService(), null, null, "http.status_code=500", null, null, EndTs(), 3_600_000, 10))).Count);
-        Console.WriteLine($"  (average {found / (double)iterations:F1} traces returned)");
+        Console.WriteLine($"  (average {found / (double)(iterations + Warmup(iterations)):F1} traces returned)");
         await Measure("dependencies, 1 day", Math.Max(5, iterations / 100), async () => await storage.GetDependenciesAsync(traces.EndMillis, 86_400_000));
     }
 
     private static async Task Measure(string name, int iterations, Func<Task> run)
     {
-        for (int i = 0; i < Math.Min(50, iterations); i++) await run(); // warm the caches and the JIT
+        for (int i = 0; i < Warmup(iterations); i++) await run(); // warm the caches and the JIT
         var times = new double[iterations];
         for (int i = 0; i < iterations; i++)
         {
@@ -188,6 +208,8 @@ public static class StorageBenchCommand
         Array.Sort(times);
         Console.WriteLine($"{name}: p50 {times[iterations / 2]:F2} ms, p99 {times[(int)(iterations * 0.99)]:F2} ms, max {times[^1]:F2} ms ({iterations} runs)");
     }
+
+    private static int Warmup(int iterations) => Math.Min(50, iterations);
 
     private static string MetaPath(string dir, bool create = false)
     {

@@ -1,5 +1,6 @@
 using TraceCollector.Model;
 using TraceCollector.Storage.RocksDb;
+using TraceCollector.Storage.Tests.Conformance;
 using TraceCollector.Storage.Tests.Support;
 
 namespace TraceCollector.Storage.Tests.RocksDb;
