@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using TraceCollector.Cql.Cluster;
 using TraceCollector.Cql.Protocol;
 using TraceCollector.Cql.Types;
@@ -154,16 +153,8 @@ public sealed partial class CassandraStorage
     }
 
     /// <summary>The smallest or largest timeuuid of a millisecond, as CQL's minTimeuuid/maxTimeuuid build them.</summary>
-    internal static Guid TimeUuidBound(long ms, bool max)
-    {
-        ulong time = (ulong)(ms * 10_000) + 0x01B21DD213814000UL;
-        Span<byte> b = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt32BigEndian(b, (uint)time);
-        BinaryPrimitives.WriteUInt16BigEndian(b[4..], (ushort)(time >> 32));
-        BinaryPrimitives.WriteUInt16BigEndian(b[6..], (ushort)(((time >> 48) & 0x0FFF) | 0x1000));
-        BinaryPrimitives.WriteUInt64BigEndian(b[8..], max ? 0x7f7f7f7f7f7f7f7fUL : 0x8080808080808080UL);
-        return new Guid(b, bigEndian: true);
-    }
+    internal static Guid TimeUuidBound(long ms, bool max) =>
+        SpanRows.TimeUuid(ms, max ? 0x7f7f7f7f7f7f7f7fUL : 0x8080808080808080UL);
 
     private async Task<IReadOnlyList<string>> NamesAsync(CqlSession session, PreparedStatement statement, string? key, CancellationToken ct)
     {

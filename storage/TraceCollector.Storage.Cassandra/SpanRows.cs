@@ -186,15 +186,20 @@ internal sealed class SpanRows(string keyspace, bool strictTraceId, bool searchE
     /// </summary>
     public static Guid DeterministicTimeUuid(Span span, long tsMicros)
     {
-        long ms = tsMicros / 1000;
+        ulong hash = ContentHash(span);
+        return TimeUuid(tsMicros / 1000, (hash & 0x3FFFFFFFFFFFFFFFUL) | 0x8000000000000000UL);
+    }
+
+    /// <summary>A version-1 UUID of the millisecond with the given clock-sequence-and-node half.</summary>
+    public static Guid TimeUuid(long ms, ulong clockAndNode)
+    {
         // 100-ns intervals since 1582-10-15, the UUID epoch.
         ulong time = (ulong)(ms * 10_000) + 0x01B21DD213814000UL;
-        ulong hash = ContentHash(span);
         Span<byte> b = stackalloc byte[16];
         BinaryPrimitives.WriteUInt32BigEndian(b, (uint)time);
         BinaryPrimitives.WriteUInt16BigEndian(b[4..], (ushort)(time >> 32));
         BinaryPrimitives.WriteUInt16BigEndian(b[6..], (ushort)(((time >> 48) & 0x0FFF) | 0x1000));
-        BinaryPrimitives.WriteUInt64BigEndian(b[8..], (hash & 0x3FFFFFFFFFFFFFFFUL) | 0x8000000000000000UL);
+        BinaryPrimitives.WriteUInt64BigEndian(b[8..], clockAndNode);
         return new Guid(b, bigEndian: true);
     }
 

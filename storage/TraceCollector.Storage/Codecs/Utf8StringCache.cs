@@ -51,21 +51,27 @@ internal sealed class Utf8StringCache
 
     private string Convert(string raw) => _normalizeNames ? NameNormalizer.Normalize(raw) ?? "" : raw;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>Hashes every byte, in 8-byte words, each step mixed so a difference anywhere reaches the low bits used as the slot.</summary>
     internal static uint Hash(ReadOnlySpan<byte> s)
     {
-        const ulong K = 0x9E3779B97F4A7C15;
-        ulong h = (ulong)s.Length * K;
-        if (s.Length >= 8)
+        ulong h = (ulong)s.Length;
+        while (s.Length >= 8)
         {
-            h = (h ^ MemoryMarshal.Read<ulong>(s)) * K;
-            h = (h ^ MemoryMarshal.Read<ulong>(s[^8..])) * K;
-            if (s.Length > 16) h = (h ^ MemoryMarshal.Read<ulong>(s.Slice(s.Length / 2 - 4, 8))) * K;
+            h = Mix(h ^ MemoryMarshal.Read<ulong>(s));
+            s = s[8..];
         }
-        else
-        {
-            foreach (byte b in s) h = (h ^ b) * K;
-        }
-        return (uint)(h >> 32) ^ (uint)h;
+        ulong tail = 0;
+        for (int i = 0; i < s.Length; i++) tail |= (ulong)s[i] << (i * 8);
+        h = Mix(h ^ tail);
+        return (uint)(h ^ (h >> 32));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix(ulong h)
+    {
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCD;
+        h ^= h >> 29;
+        return h;
     }
 }

@@ -195,21 +195,6 @@ public class JsonV1Tests
         Assert.Contains(where, error.Message);
     }
 
-    [Theory]
-    [InlineData("skew.json")]
-    [InlineData("messaging.json")]
-    [InlineData("messaging-kafka.json")]
-    [InlineData("yelp.json")]
-    [InlineData("envoy.json")]
-    [InlineData("ascend.json")]
-    [InlineData("simple-db-p6.json")]
-    [InlineData("smartthings-oauth-authorization.json")]
-    public void Real_traces_round_trip_through_v1(string file)
-    {
-        var spans = SpanDecoder.DecodeList(SpanEncoding.JsonV2, File.ReadAllBytes(RepoPaths.ZipkinTestData(file)));
-        Equal(spans, SpanDecoder.DecodeList(SpanEncoding.JsonV1, JsonV1Encoder.EncodeList(spans)));
-    }
-
     [Fact]
     public void Encodes_kind_timing_and_addresses_as_core_annotations()
     {

@@ -63,17 +63,6 @@ public class Proto3Tests
         Assert.Equal(span, decoded);
     }
 
-    [Theory]
-    [InlineData("skew.json")]
-    [InlineData("messaging-kafka.json")]
-    [InlineData("yelp.json")]
-    [InlineData("smartthings-oauth-authorization.json")]
-    public void Real_traces_round_trip(string file)
-    {
-        var spans = SpanDecoder.DecodeList(SpanEncoding.JsonV2, File.ReadAllBytes(RepoPaths.ZipkinTestData(file)));
-        Equal(spans, SpanDecoder.DecodeList(SpanEncoding.Proto3, Proto3Encoder.EncodeList(spans)));
-    }
-
     [Fact]
     public void An_empty_message_is_an_empty_list()
     {
