@@ -1,9 +1,10 @@
-// The query service on its own: the Zipkin API, the analyses and health over the configured
+// The query service on its own: the Zipkin API, the analyses, our UI and health over the configured
 // storage (STORAGE_TYPE), on QUERY_PORT (9411), with no collectors. Beside a running all-in-one
 // server or collector on the same embedded store it opens RocksDB as a read-only secondary that
 // follows the primary, since only one process may open the store for writing.
 using TraceCollector.Query;
 using TraceCollector.Storage.Composition;
+using TraceCollector.Ui;
 
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
@@ -21,4 +22,5 @@ app.UseZipkinCors();
 app.MapZipkinQuery();
 app.MapTraceAnalysis();
 app.MapHealthAndInfo();
+app.MapTraceCollectorUi();
 app.Run();

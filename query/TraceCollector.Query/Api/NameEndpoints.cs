@@ -37,22 +37,17 @@ internal sealed class NameEndpoints
         await JsonResponse.WriteStringsAsync(context, services);
     }
 
-    private async Task SpanNamesAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        string? serviceName = NameNormalizer.Normalize(QueryParameters.Required(context.Request, "serviceName").Trim());
-        var names = _options.SearchEnabled && serviceName is not null
-            ? await _names.GetSpanNamesAsync(serviceName, cancellationToken)
-            : Array.Empty<string>();
-        _cache.ApplyToNames(context.Response);
-        await JsonResponse.WriteStringsAsync(context, names);
-    }
+    private Task SpanNamesAsync(HttpContext context, CancellationToken cancellationToken) =>
+        NamesOfServiceAsync(context, _names.GetSpanNamesAsync, cancellationToken);
 
-    private async Task RemoteServicesAsync(HttpContext context, CancellationToken cancellationToken)
+    private Task RemoteServicesAsync(HttpContext context, CancellationToken cancellationToken) =>
+        NamesOfServiceAsync(context, _names.GetRemoteServiceNamesAsync, cancellationToken);
+
+    private async Task NamesOfServiceAsync(HttpContext context, Func<string, CancellationToken, ValueTask<IReadOnlyList<string>>> read,
+        CancellationToken cancellationToken)
     {
         string? serviceName = NameNormalizer.Normalize(QueryParameters.Required(context.Request, "serviceName").Trim());
-        var names = _options.SearchEnabled && serviceName is not null
-            ? await _names.GetRemoteServiceNamesAsync(serviceName, cancellationToken)
-            : Array.Empty<string>();
+        var names = _options.SearchEnabled && serviceName is not null ? await read(serviceName, cancellationToken) : Array.Empty<string>();
         _cache.ApplyToNames(context.Response);
         await JsonResponse.WriteStringsAsync(context, names);
     }

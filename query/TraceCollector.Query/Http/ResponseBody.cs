@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using TraceCollector.Codecs;
 
 namespace TraceCollector.Query.Http;
 

@@ -19,6 +19,9 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
+    /// <summary>What was written, for an asynchronous write (a response body) that cannot take a span.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
+
     public static PooledBufferWriter RentForThread()
     {
         var writer = t_cached ?? new PooledBufferWriter();

@@ -115,6 +115,23 @@ public sealed class UiFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task WithOurUiMappedToo_TheRootGoesToOurUiAndZipkinsStaysAtZipkin()
+    {
+        var storage = new TraceCollector.Storage.InMemory.InMemoryStorage(new TraceCollector.Storage.StorageOptions());
+        await using var server = await QueryTestServer.StartAsync(
+            services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TraceCollector.Storage.ISpanStorage>(services, storage),
+            new Dictionary<string, string?> { ["ZIPKIN_UI_DIR"] = _dir },
+            app => TraceCollector.Ui.UiEndpoints.MapTraceCollectorUi(app));
+
+        var root = await server.Client.GetApiAsync("");
+        var zipkin = await server.Client.GetApiAsync("zipkin/");
+
+        Assert.Equal(HttpStatusCode.Redirect, root.Status);
+        Assert.Equal("/ui/", root.Message.Headers.Location?.OriginalString);
+        Assert.Equal(IndexHtml, zipkin.Body);
+    }
+
+    [Fact]
     public async Task WithoutUiDir_TheRootIsNotRedirected()
     {
         await using var server = await SiteFixture.StartAsync(_traces, new Dictionary<string, string?>());
