@@ -44,7 +44,7 @@ internal sealed class SpanMessageDeserializer : IDeserializer<SpanMessage>
         if (isNull || data.IsEmpty) return SpanMessage.Empty;
         try
         {
-            return SpanMessage.Decoded(DecodeMessage(data), data.Length);
+            return SpanMessage.Decoded(SpanDecoder.DecodeMessage(data), data.Length);
         }
         catch (SpanFormatException e)
         {
@@ -55,23 +55,5 @@ internal sealed class SpanMessageDeserializer : IDeserializer<SpanMessage>
             // A codec bug must not stall the partition either; the type names the bug in the log.
             return SpanMessage.Undecodable($"{e.GetType().Name}: {e.Message}", data.Length);
         }
-    }
-
-    /// <summary>
-    /// Zipkin's Kafka message rules (zipkin-contract §1.3, §2.1) over the decoders on main today.
-    /// Replace with SpanDecoder.DecodeMessage (agreed API, owned by the codecs part) once it lands:
-    /// until then a thrift record is counted and logged as dropped, never silently lost.
-    /// </summary>
-    private static IReadOnlyList<Span> DecodeMessage(ReadOnlySpan<byte> message)
-    {
-        if (message.Length < 2) throw new SpanFormatException($"a {message.Length}-byte message cannot hold spans");
-        if (message[0] == (byte)'[')
-        {
-            bool v2 = message.IndexOf("Endpoint\""u8) >= 0 || message.IndexOf("\"tags\""u8) >= 0;
-            return SpanDecoder.DecodeList(v2 ? SpanEncoding.JsonV2 : SpanEncoding.JsonV1, message);
-        }
-        if (message[0] == 0x0A && message[1] != 0) return SpanDecoder.DecodeList(SpanEncoding.Proto3, message);
-        if (message[0] <= 16) throw new SpanFormatException("thrift messages are not decodable in this build yet");
-        throw new SpanFormatException("Could not detect the span format");
     }
 }

@@ -11,7 +11,7 @@ public sealed class EncodingTests(ITestOutputHelper output)
 {
     [Theory]
     [MemberData(nameof(KafkaTestCluster.Kinds), MemberType = typeof(KafkaTestCluster))]
-    public async Task Json_v2_proto3_and_json_v1_messages_are_read_back_from_storage(string kind)
+    public async Task Json_v2_proto3_json_v1_and_thrift_messages_are_read_back_from_storage(string kind)
     {
         await using var scenario = new KafkaScenario(kind, output);
         string topic = await scenario.TopicAsync(partitions: 2);
@@ -22,6 +22,7 @@ public sealed class EncodingTests(ITestOutputHelper output)
             ("json v2", JsonV2Encoder.EncodeList),
             ("proto3", Proto3Encoder.EncodeList),
             ("json v1", JsonV1Encoder.EncodeList),
+            ("thrift", ThriftEncoder.EncodeList),
         };
         var sent = new List<(string Encoding, IReadOnlyList<Span> Spans)>();
         for (int i = 0; i < encoders.Length; i++)

@@ -213,6 +213,28 @@ public sealed class JsonV1IngestTests
         Assert.Equal(spans.Select(s => (s.TraceId, s.Id, s.Name, s.LocalServiceName)), store.StoredSpans().Select(s => (s.TraceId, s.Id, s.Name, s.LocalServiceName)));
     }
 
+    [Fact]
+    public async Task ThriftIsReadFromTheV1RouteAndStoredAsV2()
+    {
+        var store = new RecordingStore();
+        await using var host = await CollectorHost.StartAsync(store);
+        var spans = TestSpans.Batch(3);
+        var response = await host.Client.PostAsync("api/v1/spans", Bodies.Content(ThriftEncoder.EncodeList(spans), "application/x-thrift"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(spans.Select(s => (s.TraceId, s.Id, s.Name, s.LocalServiceName)), store.StoredSpans().Select(s => (s.TraceId, s.Id, s.Name, s.LocalServiceName)));
+    }
+
+    [Fact]
+    public async Task TruncatedThriftIsA400()
+    {
+        var store = new RecordingStore();
+        await using var host = await CollectorHost.StartAsync(store);
+        byte[] thrift = ThriftEncoder.EncodeList(TestSpans.Batch(2));
+        var response = await host.Client.PostAsync("api/v1/spans", Bodies.Content(thrift[..(thrift.Length / 2)], "application/x-thrift"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, store.WriteCount);
+    }
+
     [Theory]
     [InlineData("\"1\"")]
     [InlineData("true")]
