@@ -20,7 +20,7 @@ public static class OtlpJsonDecoder
 
     public static OtlpBatch Decode(ReadOnlySpan<byte> json)
     {
-        var state = new DecodeState();
+        var state = new OtlpDecodeState();
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxNesting * 2 + 16 });
         try
         {
@@ -41,22 +41,12 @@ public static class OtlpJsonDecoder
         {
             throw new SpanFormatException($"Malformed OTLP JSON at byte {reader.BytesConsumed}: {e.Message}", e);
         }
-        return new OtlpBatch(state.Spans, state.Rejected, state.RejectionReason);
+        return state.ToBatch();
     }
 
-    private sealed class DecodeState
-    {
-        public readonly List<Span> Spans = new();
-        public readonly OtlpOrigin Origin = new();
-        public readonly OtlpSpanFields Fields = new();
-        public readonly SpanBuilder Builder = new();
-        public int Rejected;
-        public string? RejectionReason;
-    }
+    private delegate void ElementReader(ref Utf8JsonReader reader, OtlpDecodeState state);
 
-    private delegate void ElementReader(ref Utf8JsonReader reader, DecodeState state);
-
-    private static void ForEachInArray(ref Utf8JsonReader reader, DecodeState state, ElementReader read)
+    private static void ForEachInArray(ref Utf8JsonReader reader, OtlpDecodeState state, ElementReader read)
     {
         Read(ref reader);
         if (reader.TokenType == JsonTokenType.Null) return;
@@ -64,7 +54,7 @@ public static class OtlpJsonDecoder
         while (Read(ref reader) != JsonTokenType.EndArray) read(ref reader, state);
     }
 
-    private static void ReadResourceSpans(ref Utf8JsonReader reader, DecodeState state)
+    private static void ReadResourceSpans(ref Utf8JsonReader reader, OtlpDecodeState state)
     {
         ExpectStart(ref reader, JsonTokenType.StartObject, "resourceSpans element");
         state.Origin.ClearResource();
@@ -106,7 +96,7 @@ public static class OtlpJsonDecoder
         }
     }
 
-    private static void ReadScopeSpans(ref Utf8JsonReader reader, DecodeState state)
+    private static void ReadScopeSpans(ref Utf8JsonReader reader, OtlpDecodeState state)
     {
         ExpectStart(ref reader, JsonTokenType.StartObject, "scopeSpans element");
         state.Origin.ClearScope();
@@ -136,7 +126,7 @@ public static class OtlpJsonDecoder
         }
     }
 
-    private static void ReadAndMapSpan(ref Utf8JsonReader reader, DecodeState state)
+    private static void ReadAndMapSpan(ref Utf8JsonReader reader, OtlpDecodeState state)
     {
         var span = state.Fields;
         span.Clear();
@@ -158,12 +148,7 @@ public static class OtlpJsonDecoder
             else if (Is(ref reader, "status"u8, "status"u8)) ReadStatus(ref reader, span);
             else SkipValue(ref reader);
         }
-        if (OtlpToZipkin.TryMap(state.Origin, span, state.Builder, out var mapped, out string? rejection)) state.Spans.Add(mapped!);
-        else
-        {
-            state.Rejected++;
-            state.RejectionReason ??= rejection;
-        }
+        state.MapCurrentSpan();
     }
 
     private static void ReadTraceId(ref Utf8JsonReader reader, OtlpSpanFields span)
@@ -219,12 +204,7 @@ public static class OtlpJsonDecoder
                 else if (Is(ref reader, "attributes"u8, "attributes"u8)) ReadAttributes(ref reader, attributes ??= new());
                 else SkipValue(ref reader);
             }
-            string? json = attributes is { Count: > 0 } ? AttributeFormatter.ToJson(attributes, static (w, attrs) =>
-            {
-                w.WriteStartObject();
-                foreach (var kv in attrs) w.WriteString(kv.Key, kv.Value);
-                w.WriteEndObject();
-            }) : null;
+            string? json = OtlpDecodeState.EventAttributesJson(attributes);
             span.Events.Add(new OtlpEvent(time, name, json));
         }
     }
@@ -434,36 +414,33 @@ public static class OtlpJsonDecoder
         }
     }
 
-    private static ulong ReadUInt64(ref Utf8JsonReader reader, string field)
-    {
-        Read(ref reader);
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Number when reader.TryGetUInt64(out ulong n): return n;
-            case JsonTokenType.String:
-            {
-                var text = StringBytes(ref reader, field);
-                if (Utf8Parser.TryParse(text, out ulong value, out int used) && used == text.Length) return value;
-                throw Error(ref reader, $"{field} should be an unsigned integer, got \"{Encoding.UTF8.GetString(text)}\"");
-            }
-            case JsonTokenType.Null: return 0;
-            default: throw Error(ref reader, $"{field} should be an unsigned integer");
-        }
-    }
+    private static ulong ReadUInt64(ref Utf8JsonReader reader, string field) =>
+        ReadInteger(ref reader, field, unsigned: true, out ulong value, out _) ? value : 0;
 
-    private static long ReadInt64(ref Utf8JsonReader reader, string field)
+    private static long ReadInt64(ref Utf8JsonReader reader, string field) =>
+        ReadInteger(ref reader, field, unsigned: false, out _, out long value) ? value : throw Error(ref reader, $"{field} should be an integer");
+
+    // 64-bit integers come as numbers or, per the protobuf JSON mapping, as decimal strings; null is "absent".
+    private static bool ReadInteger(ref Utf8JsonReader reader, string field, bool unsigned, out ulong asUnsigned, out long asSigned)
     {
+        asUnsigned = 0;
+        asSigned = 0;
         Read(ref reader);
+        string kind = unsigned ? "an unsigned integer" : "an integer";
         switch (reader.TokenType)
         {
-            case JsonTokenType.Number when reader.TryGetInt64(out long n): return n;
+            case JsonTokenType.Number when unsigned ? reader.TryGetUInt64(out asUnsigned) : reader.TryGetInt64(out asSigned): return true;
             case JsonTokenType.String:
             {
                 var text = StringBytes(ref reader, field);
-                if (Utf8Parser.TryParse(text, out long value, out int used) && used == text.Length) return value;
-                throw Error(ref reader, $"{field} should be an integer, got \"{Encoding.UTF8.GetString(text)}\"");
+                bool ok = unsigned
+                    ? Utf8Parser.TryParse(text, out asUnsigned, out int used) && used == text.Length
+                    : Utf8Parser.TryParse(text, out asSigned, out used) && used == text.Length;
+                if (ok) return true;
+                throw Error(ref reader, $"{field} should be {kind}, got \"{Encoding.UTF8.GetString(text)}\"");
             }
-            default: throw Error(ref reader, $"{field} should be an integer");
+            case JsonTokenType.Null: return false;
+            default: throw Error(ref reader, $"{field} should be {kind}");
         }
     }
 

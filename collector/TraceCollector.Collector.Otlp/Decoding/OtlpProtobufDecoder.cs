@@ -15,7 +15,7 @@ public static class OtlpProtobufDecoder
 {
     public static OtlpBatch Decode(ReadOnlySpan<byte> request)
     {
-        var state = new DecodeState();
+        var state = new OtlpDecodeState();
         var reader = new ProtoWireReader(request);
         while (reader.HasMore)
         {
@@ -28,20 +28,10 @@ public static class OtlpProtobufDecoder
             }
             else reader.Skip(wire);
         }
-        return new OtlpBatch(state.Spans, state.Rejected, state.RejectionReason);
+        return state.ToBatch();
     }
 
-    private sealed class DecodeState
-    {
-        public readonly List<Span> Spans = new();
-        public readonly OtlpOrigin Origin = new();
-        public readonly OtlpSpanFields Fields = new();
-        public readonly SpanBuilder Builder = new();
-        public int Rejected;
-        public string? RejectionReason;
-    }
-
-    private static void ReadResourceSpans(ReadOnlySpan<byte> message, int baseOffset, DecodeState state)
+    private static void ReadResourceSpans(ReadOnlySpan<byte> message, int baseOffset, OtlpDecodeState state)
     {
         state.Origin.ClearResource();
         // The resource may follow its spans on the wire, so it is read in a first pass.
@@ -87,7 +77,7 @@ public static class OtlpProtobufDecoder
         }
     }
 
-    private static void ReadScopeSpans(ReadOnlySpan<byte> message, int baseOffset, DecodeState state)
+    private static void ReadScopeSpans(ReadOnlySpan<byte> message, int baseOffset, OtlpDecodeState state)
     {
         state.Origin.ClearScope();
         var first = new ProtoWireReader(message, baseOffset);
@@ -110,12 +100,7 @@ public static class OtlpProtobufDecoder
                 var bytes = second.ReadBytes(out int at);
                 state.Fields.Clear();
                 ReadSpan(bytes, at, state.Fields);
-                if (OtlpToZipkin.TryMap(state.Origin, state.Fields, state.Builder, out var span, out string? rejection)) state.Spans.Add(span!);
-                else
-                {
-                    state.Rejected++;
-                    state.RejectionReason ??= rejection;
-                }
+                state.MapCurrentSpan();
             }
             else second.Skip(wire);
         }
@@ -223,12 +208,7 @@ public static class OtlpProtobufDecoder
                 default: reader.Skip(wire); break;
             }
         }
-        string? json = attributes is null ? null : AttributeFormatter.ToJson(attributes, static (w, attrs) =>
-        {
-            w.WriteStartObject();
-            foreach (var kv in attrs) w.WriteString(kv.Key, kv.Value);
-            w.WriteEndObject();
-        });
+        string? json = OtlpDecodeState.EventAttributesJson(attributes);
         return new OtlpEvent(time, name, json);
     }
 
