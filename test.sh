@@ -10,4 +10,13 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium is not installed; the browser tests need it (sudo apt-get install chromium)" >&2
   fi
 fi
-dotnet test TraceCollector.sln -c Release --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+set +e
+dotnet test TraceCollector.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test project (each prints its own Passed/Failed/Skipped block).
+awk '/^ +Passed: [0-9]+$/ {p += $2} /^ +Failed: [0-9]+$/ {f += $2} /^ +Skipped: [0-9]+$/ {s += $2}
+     END {printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s}' "$log"
+rm -f "$log"
+exit "$status"
