@@ -316,26 +316,13 @@ public static class OtlpJsonDecoder
         if (!wrote) writer.WriteNullValue();
     }
 
+    private delegate void ValueWriter(ref Utf8JsonReader reader, Utf8JsonWriter writer, int depth);
+
     // ArrayValue: {"values":[AnyValue...]}
     private static void WriteArrayValue(ref Utf8JsonReader reader, Utf8JsonWriter writer, int depth)
     {
         writer.WriteStartArray();
-        if (reader.TokenType != JsonTokenType.Null)
-        {
-            ExpectStart(ref reader, JsonTokenType.StartObject, "arrayValue");
-            while (NextProperty(ref reader))
-            {
-                if (!Is(ref reader, "values"u8, "values"u8))
-                {
-                    SkipValue(ref reader);
-                    continue;
-                }
-                Read(ref reader);
-                if (reader.TokenType == JsonTokenType.Null) continue;
-                ExpectStart(ref reader, JsonTokenType.StartArray, "arrayValue.values");
-                while (Read(ref reader) != JsonTokenType.EndArray) WriteAnyValueJson(ref reader, writer, depth);
-            }
-        }
+        ForEachValue(ref reader, "arrayValue", writer, depth, WriteAnyValueJson);
         writer.WriteEndArray();
     }
 
@@ -343,48 +330,54 @@ public static class OtlpJsonDecoder
     private static void WriteKvListValue(ref Utf8JsonReader reader, Utf8JsonWriter writer, int depth)
     {
         writer.WriteStartObject();
-        if (reader.TokenType != JsonTokenType.Null)
-        {
-            ExpectStart(ref reader, JsonTokenType.StartObject, "kvlistValue");
-            while (NextProperty(ref reader))
-            {
-                if (!Is(ref reader, "values"u8, "values"u8))
-                {
-                    SkipValue(ref reader);
-                    continue;
-                }
-                Read(ref reader);
-                if (reader.TokenType == JsonTokenType.Null) continue;
-                ExpectStart(ref reader, JsonTokenType.StartArray, "kvlistValue.values");
-                while (Read(ref reader) != JsonTokenType.EndArray)
-                {
-                    ExpectStart(ref reader, JsonTokenType.StartObject, "kvlistValue entry");
-                    // The key may follow the value, so the value is read from a copy after the key is known.
-                    string key = "";
-                    bool hasValue = false;
-                    Utf8JsonReader valueReader = default;
-                    while (NextProperty(ref reader))
-                    {
-                        if (Is(ref reader, "key"u8, "key"u8)) key = ReadString(ref reader) ?? "";
-                        else if (Is(ref reader, "value"u8, "value"u8))
-                        {
-                            valueReader = reader;
-                            hasValue = true;
-                            SkipValue(ref reader);
-                        }
-                        else SkipValue(ref reader);
-                    }
-                    writer.WritePropertyName(key);
-                    if (hasValue)
-                    {
-                        Read(ref valueReader);
-                        WriteAnyValueJson(ref valueReader, writer, depth);
-                    }
-                    else writer.WriteNullValue();
-                }
-            }
-        }
+        ForEachValue(ref reader, "kvlistValue", writer, depth, WriteKeyValueJson);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Both wrappers are {"values":[...]}: calls <paramref name="each"/> on every element of "values".</summary>
+    private static void ForEachValue(ref Utf8JsonReader reader, string what, Utf8JsonWriter writer, int depth, ValueWriter each)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return;
+        ExpectStart(ref reader, JsonTokenType.StartObject, what);
+        while (NextProperty(ref reader))
+        {
+            if (!Is(ref reader, "values"u8, "values"u8))
+            {
+                SkipValue(ref reader);
+                continue;
+            }
+            Read(ref reader);
+            if (reader.TokenType == JsonTokenType.Null) continue;
+            ExpectStart(ref reader, JsonTokenType.StartArray, what + ".values");
+            while (Read(ref reader) != JsonTokenType.EndArray) each(ref reader, writer, depth);
+        }
+    }
+
+    private static void WriteKeyValueJson(ref Utf8JsonReader reader, Utf8JsonWriter writer, int depth)
+    {
+        ExpectStart(ref reader, JsonTokenType.StartObject, "kvlistValue entry");
+        // The key may follow the value, so the value is read from a copy after the key is known.
+        string key = "";
+        bool hasValue = false;
+        Utf8JsonReader valueReader = default;
+        while (NextProperty(ref reader))
+        {
+            if (Is(ref reader, "key"u8, "key"u8)) key = ReadString(ref reader) ?? "";
+            else if (Is(ref reader, "value"u8, "value"u8))
+            {
+                valueReader = reader;
+                hasValue = true;
+                SkipValue(ref reader);
+            }
+            else SkipValue(ref reader);
+        }
+        writer.WritePropertyName(key);
+        if (hasValue)
+        {
+            Read(ref valueReader);
+            WriteAnyValueJson(ref valueReader, writer, depth);
+        }
+        else writer.WriteNullValue();
     }
 
     private static readonly Dictionary<string, int> SpanKindByName = new(StringComparer.Ordinal)
