@@ -5,16 +5,23 @@ using System.Text.Json;
 namespace TraceCollector.Benchmarks.Load;
 
 /// <summary>
-/// Posts JSON v2 batches with fresh ids over keep-alive connections for a fixed time, then reports
-/// sustained spans/s and request latency, and reads every accepted trace back through the query API
-/// (GET /api/v2/trace/{id}) so a fast answer that lost spans cannot pass.
+/// Posts Zipkin JSON v2 or OTLP protobuf batches with fresh ids over keep-alive connections for a
+/// fixed time, then reports sustained spans/s and request latency, and reads every accepted trace
+/// back through the query API (GET /api/v2/trace/{id}) so a fast answer that lost spans cannot pass.
 /// </summary>
 internal static class IngestLoad
 {
     public static async Task<int> RunAsync(LoadOptions options)
     {
-        var template = new BatchTemplate(options.TracesPerRequest, options.SpansPerTrace, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000);
+        long timestampMicros = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        var template = BatchTemplate.Create(options.Format, options.TracesPerRequest, options.SpansPerTrace, timestampMicros);
         ulong nonce = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+        var problems = TemplateCheck.FindProblems(template, timestampMicros, nonce);
+        if (problems.Count > 0)
+        {
+            foreach (string problem in problems) Console.Error.WriteLine($"template check: {problem}");
+            return 2;
+        }
         using var http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = options.Connections,
@@ -23,8 +30,8 @@ internal static class IngestLoad
         })
         { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(60) };
 
-        Console.WriteLine($"ingest load: {options.Url} connections={options.Connections} batch={template.SpanCount} spans ({template.Length} bytes) warmup={options.Warmup.TotalSeconds}s duration={options.Duration.TotalSeconds}s");
-        var run = new Run(options.Connections);
+        Console.WriteLine($"ingest load: {options.Url}{template.Path} format={LoadOptions.FormatName(options.Format)} connections={options.Connections} batch={template.SpanCount} spans ({template.Length} bytes) warmup={options.Warmup.TotalSeconds}s duration={options.Duration.TotalSeconds}s");
+        var run = new Run(options.Connections, template);
         long start = Stopwatch.GetTimestamp();
         long measureFrom = start + Ticks(options.Warmup);
         long stopAt = measureFrom + Ticks(options.Duration);
@@ -64,11 +71,11 @@ internal static class IngestLoad
             long request = run.NextRequest();
             template.Fill(body, nonce, request);
             using var content = new ByteArrayContent(body);
-            content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            content.Headers.TryAddWithoutValidation("Content-Type", template.ContentType);
             HttpStatusCode status;
             try
             {
-                using var response = await http.PostAsync("api/v2/spans", content);
+                using var response = await http.PostAsync(template.Path, content);
                 status = response.StatusCode;
             }
             catch (HttpRequestException)
@@ -85,7 +92,7 @@ internal static class IngestLoad
         var traces = new List<string>(accepted.Count * template.Traces);
         foreach (long request in accepted)
         {
-            for (int t = 0; t < template.Traces; t++) traces.Add($"{nonce:x16}{template.TraceLow(request, t):x16}");
+            for (int t = 0; t < template.Traces; t++) traces.Add(template.TraceIdHex(nonce, request, t));
         }
         if (options.Verify > 0 && options.Verify < traces.Count)
         {
@@ -122,10 +129,12 @@ internal static class IngestLoad
         private readonly List<long>[] _accepted;
         private readonly Dictionary<int, long>[] _statuses;
         private readonly long[] _measuredAccepted;
+        private readonly BatchTemplate _format;
         private long _nextRequest;
 
-        public Run(int workers)
+        public Run(int workers, BatchTemplate format)
         {
+            _format = format;
             _latencies = new List<double>[workers];
             _accepted = new List<long>[workers];
             _statuses = new Dictionary<int, long>[workers];
@@ -148,7 +157,7 @@ internal static class IngestLoad
         {
             var statuses = _statuses[worker];
             statuses[(int)status] = statuses.GetValueOrDefault((int)status) + 1;
-            bool accepted = status == HttpStatusCode.Accepted;
+            bool accepted = status == _format.Accepted;
             if (accepted) _accepted[worker].Add(request);
             if (!measured) return;
             _latencies[worker].Add(elapsedTicks * 1000.0 / Stopwatch.Frequency);
@@ -173,7 +182,8 @@ internal static class IngestLoad
             }
             foreach (var (code, count) in merged)
             {
-                if (code is not 202 and not 503) Errors += count;
+                var status = (HttpStatusCode)code;
+                if (status != _format.Accepted && !_format.IsBackPressure(status)) Errors += count;
                 yield return $"{(code == 0 ? "connection error" : code.ToString(System.Globalization.CultureInfo.InvariantCulture))}: {count}";
             }
         }

@@ -11,6 +11,7 @@ internal sealed record LoadOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
     public int TracesPerRequest { get; init; } = 10;
     public int SpansPerTrace { get; init; } = 10;
+    public LoadFormat Format { get; init; } = LoadFormat.ZipkinJson;
 
     /// <summary>How many accepted traces to read back afterwards: -1 every one, 0 none (a bare endpoint stores nothing).</summary>
     public int Verify { get; init; } = -1;
@@ -29,6 +30,7 @@ internal sealed record LoadOptions
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Int(value)) },
                 "--traces" => options with { TracesPerRequest = Int(value) },
                 "--spans-per-trace" => options with { SpansPerTrace = Int(value) },
+                "--format" => options with { Format = ParseFormat(value) },
                 "--verify" => options with { Verify = value == "all" ? -1 : Int(value) },
                 _ => throw new ArgumentException($"unknown option {args[i]}; see docs/benchmarks.md, section Ingest (HTTP)"),
             };
@@ -36,6 +38,15 @@ internal sealed record LoadOptions
         }
         return options;
     }
+
+    private static LoadFormat ParseFormat(string value) => value switch
+    {
+        "zipkin-json" => LoadFormat.ZipkinJson,
+        "otlp-proto" => LoadFormat.OtlpProto,
+        _ => throw new ArgumentException($"--format should be zipkin-json or otlp-proto, was '{value}'"),
+    };
+
+    public static string FormatName(LoadFormat format) => format == LoadFormat.OtlpProto ? "otlp-proto" : "zipkin-json";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 }
