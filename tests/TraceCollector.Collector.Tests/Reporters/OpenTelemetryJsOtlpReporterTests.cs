@@ -20,11 +20,7 @@ public sealed class OpenTelemetryJsOtlpReporterTests
     {
         var storage = new InMemoryStorage(new StorageOptions());
         await using var host = await CollectorHost.StartAsync(storage);
-        string stdout = await ReporterProcess.RunAsync(
-            NonDotNetReporters.Node(),
-            [NonDotNetReporters.Script("js", "otel-js-otlp-reporter.cjs"), host.BaseAddress.ToString()],
-            new Dictionary<string, string> { ["NODE_PATH"] = NonDotNetReporters.JsNodeModules() });
-        using var ids = JsonDocument.Parse(stdout);
+        using var ids = JsonDocument.Parse(await NonDotNetReporters.RunNodeScriptAsync("otel-js-otlp-reporter.cjs", host.BaseAddress.ToString()));
         string serverId = ids.RootElement.GetProperty("serverId").GetString()!;
 
         var spans = await WaitForAsync(storage, ids.RootElement.GetProperty("traceId").GetString()!, expectedSpans: 2);

@@ -96,7 +96,5 @@ public sealed class PyZipkinReporterTests
     }
 
     private static Task<string> RunReporterAsync(CollectorHost host, string encoding) =>
-        ReporterProcess.RunAsync(
-            NonDotNetReporters.PyZipkinPython(),
-            [NonDotNetReporters.Script("python", "py_zipkin_reporter.py"), host.BaseAddress.ToString(), encoding]);
+        NonDotNetReporters.RunPyZipkinScriptAsync("py_zipkin_reporter.py", host.BaseAddress.ToString(), encoding);
 }

@@ -21,11 +21,7 @@ public sealed class ZipkinJsReporterTests
     {
         var storage = new InMemoryStorage(new StorageOptions());
         await using var host = await CollectorHost.StartAsync(storage);
-        string stdout = await ReporterProcess.RunAsync(
-            NonDotNetReporters.Node(),
-            [NonDotNetReporters.Script("js", "zipkin-js-reporter.cjs"), host.BaseAddress.ToString(), encoding],
-            new Dictionary<string, string> { ["NODE_PATH"] = NonDotNetReporters.JsNodeModules() });
-        using var ids = JsonDocument.Parse(stdout);
+        using var ids = JsonDocument.Parse(await NonDotNetReporters.RunNodeScriptAsync("zipkin-js-reporter.cjs", host.BaseAddress.ToString(), encoding));
         string traceId = ids.RootElement.GetProperty("traceId").GetString()!, rootId = ids.RootElement.GetProperty("rootId").GetString()!;
         Assert.Equal(32, traceId.Length); // traceId128Bit
 

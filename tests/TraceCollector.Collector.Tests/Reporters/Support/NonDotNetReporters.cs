@@ -18,7 +18,7 @@ internal static class NonDotNetReporters
         $"{what}; run ./test.sh (it installs what is missing) or .ci/run, or set {OptOutVariable}=true to skip the non-.NET reporter tests";
 
     /// <summary>py_zipkin comes from Debian (python3-py-zipkin), so it is Debian's python, not a python on PATH, that can import it.</summary>
-    public static string PyZipkinPython()
+    private static string PyZipkinPython()
     {
         const string python = "/usr/bin/python3", package = "/usr/lib/python3/dist-packages/py_zipkin";
         if (!File.Exists(python) || !Directory.Exists(package))
@@ -26,7 +26,7 @@ internal static class NonDotNetReporters
         return python;
     }
 
-    public static string Node()
+    private static string Node()
     {
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
@@ -41,7 +41,7 @@ internal static class NonDotNetReporters
     /// test.sh keeps a copy of the lock it installed from beside it, so a changed lock is caught here
     /// instead of running the tests against other versions than the ones committed.
     /// </summary>
-    public static string JsNodeModules()
+    private static string JsNodeModules()
     {
         string source = Path.Combine(RepoPaths.RepositoryRoot, "tests", "TraceCollector.Collector.Tests", "Reporters", "js");
         string installed = Path.Combine(RepoPaths.RepositoryRoot, "tests", "TraceCollector.Collector.Tests", "obj", "js-reporters");
@@ -55,6 +55,14 @@ internal static class NonDotNetReporters
         return modules;
     }
 
+    /// <summary>Runs Reporters/python/<paramref name="script"/> with Debian's python; returns its stdout.</summary>
+    public static Task<string> RunPyZipkinScriptAsync(string script, params string[] arguments) =>
+        ReporterProcess.RunAsync(PyZipkinPython(), [Script("python", script), .. arguments]);
+
+    /// <summary>Runs Reporters/js/<paramref name="script"/> with node, resolving packages from the npm ci install; returns its stdout.</summary>
+    public static Task<string> RunNodeScriptAsync(string script, params string[] arguments) =>
+        ReporterProcess.RunAsync(Node(), [Script("js", script), .. arguments], new Dictionary<string, string> { ["NODE_PATH"] = JsNodeModules() });
+
     /// <summary>A script copied beside the tests (Reporters/python, Reporters/js).</summary>
-    public static string Script(params string[] relative) => Path.Combine([AppContext.BaseDirectory, "Reporters", .. relative]);
+    private static string Script(string folder, string file) => Path.Combine(AppContext.BaseDirectory, "Reporters", folder, file);
 }
