@@ -6,14 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TraceCollector.Collector.Http;
 using TraceCollector.Collector.Metrics;
+using TraceCollector.Collector.Otlp;
 using TraceCollector.Storage;
 using TraceCollector.TestSupport;
 
 namespace TraceCollector.Collector.Tests.Support;
 
 /// <summary>
-/// The collector composed as the Server composes it (AddZipkinCollector, MapZipkinCollector,
-/// MapCollectorMetrics, one HTTP/1.1 + h2c port), on a free loopback port, over a store the test chooses.
+/// The collector composed as the Server composes it (AddZipkinCollector, AddOtlpCollector,
+/// MapZipkinCollector, MapOtlpCollector, MapCollectorMetrics, one HTTP/1.1 + h2c port), on a free
+/// loopback port, over a store the test chooses. OTLP's own ports stay unset, so nothing else is bound.
 /// </summary>
 internal sealed class CollectorHost : IAsyncDisposable
 {
@@ -43,8 +45,10 @@ internal sealed class CollectorHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenZipkin(new IPEndPoint(IPAddress.Loopback, port)));
         builder.Services.AddSingleton(store);
         builder.Services.AddZipkinCollector(builder.Configuration);
+        builder.Services.AddOtlpCollector(builder.Configuration);
         var app = builder.Build();
         app.MapZipkinCollector();
+        app.MapOtlpCollector(builder.Configuration);
         app.MapCollectorMetrics();
         await app.StartAsync();
         return new CollectorHost(app, port);
