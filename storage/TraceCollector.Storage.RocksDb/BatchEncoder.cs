@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using RocksDbSharp;
 using NativeDb = RocksDbSharp.RocksDb;
 using TraceCollector.Model;
@@ -25,7 +24,8 @@ internal sealed class BatchEncoder : IDisposable
     private readonly Dictionary<ulong, string?> _terms = new();
     private readonly HashSet<(byte, string, string?)> _pendingNames = new();
     private readonly Dictionary<(string, string), (long Calls, long Errors)> _linkDelta = new();
-    private readonly byte[] _counter = new byte[8];
+    private readonly IndexPostings _postings = new();
+    private readonly DependencyDeltas _dependencyDeltas = new();
 
     public BatchEncoder(StorageOptions options, PartitionedDb db, NameCatalog names)
     {
@@ -43,6 +43,8 @@ internal sealed class BatchEncoder : IDisposable
     public void Encode(IReadOnlyList<Span> spans, WriteBatch batch, long nowMillis, ReadOptions readOptions)
     {
         _pendingNames.Clear();
+        _postings.Clear();
+        _dependencyDeltas.Clear();
         GroupByLow64(spans);
         // Everything a batch writes goes to the partition of the time it was accepted, so retention
         // (which counts from acceptance) drops exactly the partitions that have expired.
@@ -66,11 +68,13 @@ internal sealed class BatchEncoder : IDisposable
 
             if (_options.SearchEnabled)
             {
-                if (traceTs > 0) WriteIndexEntries(low, group, traceTs, family, batch);
+                    if (traceTs > 0) AddIndexEntries(low, group, traceTs);
                 CollectNames(group, batch, partition);
             }
-            if (traceTs > 0) WriteDependencyDelta(low, before, stored, traceTs, family, batch);
+            if (traceTs > 0) AddDependencyDelta(before, stored, traceTs);
         }
+        _postings.WriteTo(batch, family, _key, _value);
+        _dependencyDeltas.WriteTo(batch, family, _key, _value);
         foreach (var list in _groups.Values)
         {
             list.Clear();
@@ -93,9 +97,9 @@ internal sealed class BatchEncoder : IDisposable
     }
 
     // One entry per term for this trace and batch, all at the trace's timestamp (as far as it is
-    // known) so that a search window selects on what Zipkin's rule tests; the value carries the
+    // known) so that a search window selects on what Zipkin's rule tests; the entry carries the
     // durations of the service's spans in this batch, which a duration filter needs.
-    private void WriteIndexEntries(ulong low, List<Span> group, long traceTs, ColumnFamilyHandle family, WriteBatch batch)
+    private void AddIndexEntries(ulong low, List<Span> group, long traceTs)
     {
         _serviceDurations.Clear();
         _terms.Clear();
@@ -118,15 +122,11 @@ internal sealed class BatchEncoder : IDisposable
             foreach (var a in span.Annotations) _terms.TryAdd(IndexTerms.ForWord(service, a.Value), service);
         }
         _terms.TryAdd(IndexTerms.AllTraces, null);
+        long millis = traceTs / 1000;
         foreach (var (term, service) in _terms)
         {
             var (max, min) = service is null ? (allMax, allMin) : _serviceDurations[service];
-            _key.Clear();
-            StoreKeys.WriteIndexKey(_key, term, traceTs, low);
-            _value.Clear();
-            _value.WriteVarint((ulong)max);
-            _value.WriteVarint((ulong)min);
-            batch.Put(_key.Written, _value.Written, family);
+            _postings.Add(term, millis, low, max, min);
         }
     }
 
@@ -165,40 +165,13 @@ internal sealed class BatchEncoder : IDisposable
     // Links are counted per trace, but a trace may arrive over several batches. Counting
     // links(all spans so far) - links(spans before this batch) keeps the stored sum equal to the links
     // of the whole trace, whatever order its pieces come in; redelivered spans change nothing.
-    // Counted twice: per minute, which a long window sums, and per trace at its millisecond (one
-    // record per batch), which the partial minutes at a window's edges sum, so a window is exact to
-    // the millisecond.
-    private void WriteDependencyDelta(ulong low, Span[]? before, List<Span> all, long traceTs, ColumnFamilyHandle family, WriteBatch batch)
+    private void AddDependencyDelta(Span[]? before, List<Span> all, long traceTs)
     {
         _linkDelta.Clear();
         if (before is not null) Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { before }), -1);
         Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { all }), +1);
-        bool changed = false;
-        foreach (var d in _linkDelta.Values) changed |= d.Calls != 0 || d.Errors != 0;
-        if (!changed) return;
-
-        uint minute = (uint)(traceTs / 60_000_000);
-        _value.Clear();
-        _value.WriteVarint((ulong)_linkDelta.Count);
-        foreach (var ((parent, child), (calls, errors)) in _linkDelta)
-        {
-            _value.WriteString(parent);
-            _value.WriteString(child);
-            _value.WriteSignedVarint(calls);
-            _value.WriteSignedVarint(errors);
-            for (int e = 0; e < 2; e++)
-            {
-                long delta = e == 0 ? calls : errors;
-                if (delta == 0) continue;
-                _key.Clear();
-                StoreKeys.WriteDependencyKey(_key, minute, e == 1, parent, child);
-                MergeCounter(delta, family, batch);
-            }
-        }
-        // One record per trace and batch that changed its links (a redelivered batch changes none).
-        _key.Clear();
-        StoreKeys.WriteTraceDependencyKey(_key, traceTs / 1000, low, StableHash.Of(_value.Written));
-        batch.Put(_key.Written, _value.Written, family);
+        long millis = traceTs / 1000;
+        foreach (var ((parent, child), (calls, errors)) in _linkDelta) _dependencyDeltas.Add(millis, parent, child, calls, errors);
     }
 
     private void Count(IReadOnlyList<DependencyLink> links, int sign)
@@ -208,13 +181,6 @@ internal sealed class BatchEncoder : IDisposable
             var d = _linkDelta.GetValueOrDefault((link.Parent, link.Child));
             _linkDelta[(link.Parent, link.Child)] = (d.Calls + sign * link.CallCount, d.Errors + sign * link.ErrorCount);
         }
-    }
-
-    private void MergeCounter(long delta, ColumnFamilyHandle family, WriteBatch batch)
-    {
-        // The uint64add merge operator adds little-endian 64-bit values; a negative delta wraps correctly.
-        BinaryPrimitives.WriteInt64LittleEndian(_counter, delta);
-        batch.Merge(_key.Written, _counter, family);
     }
 
     public void Dispose()

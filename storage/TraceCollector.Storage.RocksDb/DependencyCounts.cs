@@ -9,6 +9,9 @@ namespace TraceCollector.Storage.RocksDb;
 internal sealed class DependencyCounts
 {
     private readonly Dictionary<(string, string), (long Calls, long Errors)> _sums = new();
+    private readonly Action<string, string, long, long> _addChange;
+
+    public DependencyCounts() => _addChange = AddChange;
 
     /// <summary>The per-minute counters of minutes <paramref name="first"/> to <paramref name="last"/>, inclusive.</summary>
     public void AddMinutes(NativeDb db, ColumnFamilyHandle family, ReadOptions read, uint first, uint last)
@@ -22,24 +25,23 @@ internal sealed class DependencyCounts
         }
     }
 
-    /// <summary>The per-trace counters of traces whose timestamp is within [<paramref name="startMillis"/>, <paramref name="endMillis"/>].</summary>
+    /// <summary>The per-trace changes of traces whose timestamp is within [<paramref name="startMillis"/>, <paramref name="endMillis"/>].</summary>
     public void AddTraces(NativeDb db, ColumnFamilyHandle family, ReadOptions read, long startMillis, long endMillis)
     {
         if (endMillis < startMillis) return;
         using var it = db.NewIterator(family, read);
-        for (it.Seek(StoreKeys.TraceDependencyBound(startMillis)); it.Valid(); it.Next())
+        for (it.Seek(StoreKeys.TraceDependencyBound(startMillis / 1000)); it.Valid(); it.Next())
         {
             var key = it.GetKeySpan();
-            if (key[0] != StoreKeys.TraceDependencyCount || (long)BinaryPrimitives.ReadUInt64BigEndian(key[1..9]) > endMillis) break;
-            var reader = new ByteReader(it.GetValueSpan());
-            for (int n = (int)reader.ReadVarint(); n > 0; n--)
-            {
-                var link = (reader.ReadString(), reader.ReadString());
-                long calls = reader.ReadSignedVarint(), errors = reader.ReadSignedVarint();
-                var sum = _sums.GetValueOrDefault(link);
-                _sums[link] = (sum.Calls + calls, sum.Errors + errors);
-            }
+            if (key[0] != StoreKeys.TraceDependencyCount || (long)BinaryPrimitives.ReadUInt64BigEndian(key[1..9]) > endMillis / 1000) break;
+            DependencyDeltas.ReadBlock(key, it.GetValueSpan(), startMillis, endMillis, _addChange);
         }
+    }
+
+    private void AddChange(string parent, string child, long calls, long errors)
+    {
+        var sum = _sums.GetValueOrDefault((parent, child));
+        _sums[(parent, child)] = (sum.Calls + calls, sum.Errors + errors);
     }
 
     private void Add(bool errors, ReadOnlySpan<byte> names, ReadOnlySpan<byte> value)

@@ -36,6 +36,7 @@ public sealed class RocksDbStorage : ISpanStorage
         _options = options;
         _clock = options.Clock;
         _search = new TraceSearch(db, options);
+        CheckFormat(db);
         if (!db.IsSecondary)
         {
             _encoder = new BatchEncoder(options, db, _names);
@@ -44,6 +45,28 @@ public sealed class RocksDbStorage : ISpanStorage
         }
         LoadNames();
         _lastCatchUpTicks = _clock.GetTimestamp();
+    }
+
+    // Bumped when a key or value layout changes, so that a store written by another layout is
+    // refused at open instead of being misread. 2: index entries and per-trace dependency changes
+    // stored as blocks per batch and second.
+    private const string FormatVersion = "2";
+    private static readonly byte[] FormatKey = "tracecollector.format"u8.ToArray();
+
+    private static void CheckFormat(PartitionedDb db)
+    {
+        var stored = db.Db.Get(FormatKey);
+        if (stored is null && db.Partitions.Length == 0)
+        {
+            if (!db.IsSecondary) db.Db.Put(FormatKey, System.Text.Encoding.ASCII.GetBytes(FormatVersion), writeOptions: new WriteOptions().SetSync(true));
+            return;
+        }
+        string found = stored is null ? "1" : System.Text.Encoding.ASCII.GetString(stored);
+        if (found != FormatVersion)
+        {
+            db.Dispose();
+            throw new InvalidDataException($"the RocksDB store holds storage format {found}, this build reads format {FormatVersion}; point STORAGE_DIR at a new directory");
+        }
     }
 
     /// <summary>How stale a secondary's view may get before a read first catches up with the primary.</summary>

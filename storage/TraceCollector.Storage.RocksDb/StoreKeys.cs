@@ -15,15 +15,18 @@ internal static class StoreKeys
     /// <summary>In a day partition: kind, trace low 64 bits, record content hash. Value: a <see cref="SpanRecordCodec"/> record.</summary>
     public const byte SpanRecord = 0x01;
 
-    /// <summary>In a day partition: kind, term hash, inverted epoch ms, trace low 64 bits. Value: max and min duration varints.</summary>
+    /// <summary>
+    /// In a day partition: kind, term hash, inverted epoch second, content hash. Value: an
+    /// <see cref="IndexPostings"/> block, the entries of one batch for that term and second.
+    /// </summary>
     public const byte IndexEntry = 0x02;
 
     /// <summary>In a day partition: kind, epoch minute, 0 calls / 1 errors, parent, 0, child. Value: 8-byte counter summed by the merge operator.</summary>
     public const byte DependencyCount = 0x03;
 
     /// <summary>
-    /// In a day partition: kind, epoch ms of the trace, trace low 64 bits, hash of the value. Value:
-    /// one batch's change to the trace's links, as a count then (parent, child, calls, errors) each.
+    /// In a day partition: kind, epoch second of the traces, hash of the value. Value: one batch's
+    /// changes to the links of its traces of that second (a <see cref="DependencyDeltas"/> block).
     /// </summary>
     public const byte TraceDependencyCount = 0x04;
 
@@ -48,29 +51,29 @@ internal static class StoreKeys
         key.WriteUInt64BigEndian(contentHash);
     }
 
-    public static void WriteIndexKey(ByteWriter key, ulong term, long timestampMicros, ulong low)
+    public static void WriteIndexBlockKey(ByteWriter key, ulong term, long second, ulong contentHash)
     {
         key.WriteByte(IndexEntry);
         key.WriteUInt64BigEndian(term);
-        key.WriteUInt64BigEndian(InvertMillis(timestampMicros / 1000));
-        key.WriteUInt64BigEndian(low);
+        key.WriteUInt64BigEndian(Invert(second));
+        key.WriteUInt64BigEndian(contentHash);
     }
 
-    /// <summary>The first index key at or before <paramref name="endMillis"/> (newest first) for the term.</summary>
-    public static byte[] IndexSeekKey(ulong term, long endMillis)
+    /// <summary>The first block key of the term at or before second <paramref name="second"/> (newest first).</summary>
+    public static byte[] IndexSeekKey(ulong term, long second)
     {
         var key = new byte[17];
         key[0] = IndexEntry;
         BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), term);
-        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(9), InvertMillis(endMillis));
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(9), Invert(second));
         return key;
     }
 
-    public static ulong InvertMillis(long millis) => ulong.MaxValue - (ulong)Math.Max(0, millis);
+    public const int IndexBlockKeyLength = 25;
 
-    public static long MillisOfIndexKey(ReadOnlySpan<byte> key) => (long)(ulong.MaxValue - BinaryPrimitives.ReadUInt64BigEndian(key.Slice(9, 8)));
+    private static ulong Invert(long value) => ulong.MaxValue - (ulong)Math.Max(0, value);
 
-    public static ulong LowOfIndexKey(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadUInt64BigEndian(key.Slice(17, 8));
+    public static long SecondOfIndexBlockKey(ReadOnlySpan<byte> key) => (long)(ulong.MaxValue - BinaryPrimitives.ReadUInt64BigEndian(key.Slice(9, 8)));
 
     public static void WriteDependencyKey(ByteWriter key, uint minute, bool errors, string parent, string child)
     {
@@ -87,11 +90,10 @@ internal static class StoreKeys
         return key;
     }
 
-    public static void WriteTraceDependencyKey(ByteWriter key, long millis, ulong low, ulong valueHash)
+    public static void WriteTraceDependencyKey(ByteWriter key, long second, ulong valueHash)
     {
         key.WriteByte(TraceDependencyCount);
-        key.WriteUInt64BigEndian((ulong)millis);
-        key.WriteUInt64BigEndian(low);
+        key.WriteUInt64BigEndian((ulong)second);
         key.WriteUInt64BigEndian(valueHash);
     }
 
@@ -103,11 +105,11 @@ internal static class StoreKeys
         key.WriteUtf8(child);
     }
 
-    public static byte[] TraceDependencyBound(long millis)
+    public static byte[] TraceDependencyBound(long second)
     {
         var key = new byte[9];
         key[0] = TraceDependencyCount;
-        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), (ulong)millis);
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), (ulong)second);
         return key;
     }
 

@@ -109,24 +109,29 @@ internal sealed class TraceSearch
 
 /// <summary>
 /// The entries of one term in the window, newest first, merged across day partitions; yields each
-/// entry's trace (low 64 bits) when its durations could satisfy the request.
+/// entry's trace (low 64 bits) when its durations could satisfy the request. Entries are stored in
+/// blocks per second (<see cref="IndexPostings"/>), so the cursor reads one second's blocks from every
+/// partition at a time and orders that second's entries itself.
 /// </summary>
 internal sealed class TermCursor : IDisposable
 {
     private readonly List<Iterator> _iterators = new();
     private readonly byte[] _prefix;
-    private readonly long _startMillis;
+    private readonly long _startMillis, _endMillis;
     private readonly long? _minDuration, _maxDuration;
+    private readonly List<Posting> _second = new();
     private readonly List<ulong> _prefetched = new();
+    private int _secondAt;
     private int _replayed;
     private bool _exhausted;
 
     public TermCursor(PartitionedDb db, ulong term, QueryRequest request, ReadOptions prefixRead)
     {
         _startMillis = request.StartMicros / 1000;
+        _endMillis = request.EndTs;
         _minDuration = request.MinDuration;
         _maxDuration = request.MaxDuration;
-        var seek = StoreKeys.IndexSeekKey(term, request.EndTs);
+        var seek = StoreKeys.IndexSeekKey(term, _endMillis / 1000);
         _prefix = seek[..StoreKeys.PrefixLength];
         foreach (var p in db.Partitions)
         {
@@ -163,49 +168,67 @@ internal sealed class TermCursor : IDisposable
         return ReadNext(out low);
     }
 
-    // Every iterator in the list is positioned on an entry of the window; the one with the smallest
-    // key (newest time) goes next, and leaves the list once it runs out of the window.
     private bool ReadNext(out ulong low)
     {
-        while (true)
+        while (_secondAt >= _second.Count)
         {
-            int best = -1;
-            for (int i = 0; i < _iterators.Count; i++)
-            {
-                if (best < 0 || _iterators[i].GetKeySpan().SequenceCompareTo(_iterators[best].GetKeySpan()) < 0) best = i;
-            }
-            if (best < 0)
+            if (!ReadNewestSecond())
             {
                 _exhausted = true;
                 low = 0;
                 return false;
             }
-            var it = _iterators[best];
-            low = StoreKeys.LowOfIndexKey(it.GetKeySpan());
-            bool durationsFit = DurationsFit(it.GetValueSpan());
-            it.Next();
+        }
+        low = _second[_secondAt++].Low;
+        return true;
+    }
+
+    // Every iterator in the list is positioned on a block of the window. The newest second any of
+    // them is on is read from all of them; an iterator leaves the list once it runs out of the window.
+    private bool ReadNewestSecond()
+    {
+        _second.Clear();
+        _secondAt = 0;
+        if (_iterators.Count == 0) return false;
+        long newest = long.MinValue;
+        foreach (var it in _iterators) newest = Math.Max(newest, StoreKeys.SecondOfIndexBlockKey(it.GetKeySpan()));
+        for (int i = _iterators.Count - 1; i >= 0; i--)
+        {
+            var it = _iterators[i];
+            while (InRange(it) && StoreKeys.SecondOfIndexBlockKey(it.GetKeySpan()) == newest)
+            {
+                IndexPostings.ReadBlock(it.GetKeySpan(), it.GetValueSpan(), _second);
+                it.Next();
+            }
             if (!InRange(it))
             {
                 it.Dispose();
-                _iterators.RemoveAt(best);
+                _iterators.RemoveAt(i);
             }
-            if (durationsFit) return true;
         }
+        int kept = 0;
+        for (int i = 0; i < _second.Count; i++)
+        {
+            var e = _second[i];
+            if (e.Millis >= _startMillis && e.Millis <= _endMillis && DurationsFit(e)) _second[kept++] = e;
+        }
+        _second.RemoveRange(kept, _second.Count - kept);
+        _second.Sort(static (a, b) => b.Millis != a.Millis ? b.Millis.CompareTo(a.Millis) : a.Low.CompareTo(b.Low));
+        return true;
     }
 
     private bool InRange(Iterator it)
     {
         if (!it.Valid()) return false;
         var key = it.GetKeySpan();
-        return key.Length == 25 && key.StartsWith(_prefix) && StoreKeys.MillisOfIndexKey(key) >= _startMillis;
+        return key.Length == StoreKeys.IndexBlockKeyLength && key.StartsWith(_prefix)
+            && StoreKeys.SecondOfIndexBlockKey(key) >= _startMillis / 1000;
     }
 
-    private bool DurationsFit(ReadOnlySpan<byte> value)
+    private bool DurationsFit(in Posting e)
     {
         if (_minDuration is null) return true;
-        var reader = new ByteReader(value);
-        long max = (long)reader.ReadVarint(), min = (long)reader.ReadVarint();
-        return max > 0 && max >= _minDuration && (_maxDuration is null || min <= _maxDuration);
+        return e.MaxDuration > 0 && e.MaxDuration >= _minDuration && (_maxDuration is null || e.MinDuration <= _maxDuration);
     }
 
     public void Dispose()

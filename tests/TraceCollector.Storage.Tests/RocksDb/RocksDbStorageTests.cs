@@ -124,6 +124,85 @@ public sealed class RocksDbStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task TracesOfManyBatchesAndSecondsComeBackNewestFirstAcrossBlocks()
+    {
+        // Index entries are stored as one block per batch, term and second: two interleaved batches
+        // spread over three seconds must still read back as one newest-first order.
+        await using var storage = OpenPrimary();
+        var even = new List<Span>();
+        var odd = new List<Span>();
+        for (ulong i = 1; i <= 60; i++) (i % 2 == 0 ? even : odd).Add(Server(i, i, "web", "op", (long)i * 50_000, 10));
+        await storage.AcceptAsync(even);
+        await storage.AcceptAsync(odd);
+
+        var found = await storage.FindTracesAsync(Query("web", limit: 25));
+
+        var expected = Enumerable.Range(36, 25).Reverse().Select(i => (ulong)i).ToArray();
+        Assert.Equal(expected, found.Select(t => t[0].TraceId.Low).ToArray());
+    }
+
+    [Fact]
+    public async Task SearchWindowEdgesAreExactToTheMillisecondInsideOneSecond()
+    {
+        await using var storage = OpenPrimary();
+        await storage.AcceptAsync(new[]
+        {
+            Server(1, 1, "web", "op", 100_000, 10), // +100 ms
+            Server(2, 2, "web", "op", 500_000, 10), // +500 ms
+            Server(3, 3, "web", "op", 900_000, 10), // +900 ms
+        });
+        long start = Start.ToUnixTimeMilliseconds();
+
+        var found = await storage.FindTracesAsync(Query("web", endTs: start + 500, lookback: 300));
+        var upToEnd = await storage.FindTracesAsync(Query("web", endTs: start + 899, lookback: 800));
+
+        Assert.Equal(new ulong[] { 2 }, found.Select(t => t[0].TraceId.Low).ToArray());
+        Assert.Equal(new ulong[] { 2, 1 }, upToEnd.Select(t => t[0].TraceId.Low).ToArray());
+    }
+
+    [Fact]
+    public async Task DependencyWindowEdgesAreExactToTheMillisecondInsideOneSecond()
+    {
+        Span[] Call(ulong trace, long offsetMicros, string child) => new[]
+        {
+            Spans.Make(Spans.Id64(trace), 1, 0, SpanKind.Server, "root", NowMicros + offsetMicros, 200, "web"),
+            Spans.Make(Spans.Id64(trace), 2, 1, SpanKind.Client, "call", NowMicros + offsetMicros + 5, 100, "web", child),
+        };
+        await using var storage = OpenPrimary();
+        await storage.AcceptAsync(Call(1, 100_000, "early").Concat(Call(2, 900_000, "late")).ToArray());
+        long start = Start.ToUnixTimeMilliseconds();
+
+        var links = await storage.GetDependenciesAsync(start + 500, 500);
+
+        Assert.Equal(new[] { new DependencyLink("web", "early", 1, 0) }, links);
+    }
+
+    [Fact]
+    public async Task AStoreWrittenInAnotherFormatIsRefusedAtOpen()
+    {
+        await using (var storage = OpenPrimary()) await storage.AcceptAsync(new[] { Server(1, 1, "web", "op", 0, 10) });
+        using (var raw = RocksDbSharp.RocksDb.Open(new RocksDbSharp.DbOptions(), _dir.Sub("primary"), ExistingFamilies(_dir.Sub("primary"))))
+        {
+            raw.Put("tracecollector.format"u8.ToArray(), "1"u8.ToArray());
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => OpenPrimary());
+
+        Assert.Contains("format 1", error.Message);
+        Assert.Contains("STORAGE_DIR", error.Message);
+    }
+
+    private static RocksDbSharp.ColumnFamilies ExistingFamilies(string path)
+    {
+        var families = new RocksDbSharp.ColumnFamilies();
+        foreach (var name in RocksDbSharp.RocksDb.ListColumnFamilies(new RocksDbSharp.DbOptions(), path))
+        {
+            if (name != "default") families.Add(name, new RocksDbSharp.ColumnFamilyOptions().SetUint64addMergeOperator());
+        }
+        return families;
+    }
+
+    [Fact]
     public async Task StrictIdsKeepTracesApartAndLenientIdsGroupByTheLowHalf()
     {
         var long1 = Spans.Make(Spans.Id128(1, 42), 1, name: "a", timestamp: NowMicros, local: "web");
