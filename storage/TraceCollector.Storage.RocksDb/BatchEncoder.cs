@@ -7,7 +7,7 @@ namespace TraceCollector.Storage.RocksDb;
 /// <summary>
 /// Turns one accepted batch into one WriteBatch: a span record per trace, the index entries a search
 /// needs, the names not seen before and the change to the dependency counts. Used by one writer at a
-/// time (the storage serialises writes), so its buffers are reused without locking.
+/// time (the storage keeps one per concurrent writer), so its buffers are reused without locking.
 /// </summary>
 internal sealed class BatchEncoder : IDisposable
 {
@@ -19,6 +19,7 @@ internal sealed class BatchEncoder : IDisposable
     private readonly ByteWriter _value = new(64 * 1024);
     private readonly RecordTables _tables = new();
     private readonly Dictionary<ulong, List<Span>> _groups = new();
+    private readonly List<ulong> _encodedLows = new();
     private readonly Stack<List<Span>> _spareLists = new();
     private readonly Dictionary<string, (long Max, long Min)> _serviceDurations = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, string?> _terms = new();
@@ -40,11 +41,15 @@ internal sealed class BatchEncoder : IDisposable
 
     public long PendingPartitionStart { get; private set; }
 
+    /// <summary>The traces (low 64 bits) the last <see cref="Encode"/> wrote to.</summary>
+    public IReadOnlyList<ulong> EncodedLows => _encodedLows;
+
     public void Encode(IReadOnlyList<Span> spans, WriteBatch batch, long nowMillis, ReadOptions readOptions)
     {
         _pendingNames.Clear();
         _postings.Clear();
         _dependencyDeltas.Clear();
+        _encodedLows.Clear();
         GroupByLow64(spans);
         // Everything a batch writes goes to the partition of the time it was accepted, so retention
         // (which counts from acceptance) drops exactly the partitions that have expired.
@@ -53,6 +58,7 @@ internal sealed class BatchEncoder : IDisposable
         PendingPartitionStart = partition.StartMillis;
         foreach (var (low, group) in _groups)
         {
+            _encodedLows.Add(low);
             // What is stored of the trace already: the index entries carry the whole trace's timestamp
             // (so a late fragment without one is still found) and dependency counts change by the difference.
             var stored = _db.ReadGroup(low, readOptions);
@@ -111,15 +117,16 @@ internal sealed class BatchEncoder : IDisposable
             var d = _serviceDurations.GetValueOrDefault(service);
             Widen(ref d.Max, ref d.Min, span.Duration);
             _serviceDurations[service] = d;
-            _terms.TryAdd(IndexTerms.ForService(service), service);
-            if (span.Name is { } name) _terms.TryAdd(IndexTerms.ForSpanName(service, name), service);
-            if (span.RemoteServiceName is { } remote) _terms.TryAdd(IndexTerms.ForRemoteService(service, remote), service);
+            ulong scope = IndexTerms.ScopeOf(service);
+            _terms.TryAdd(IndexTerms.ForService(scope), service);
+            if (span.Name is { } name) _terms.TryAdd(IndexTerms.ForSpanName(scope, name), service);
+            if (span.RemoteServiceName is { } remote) _terms.TryAdd(IndexTerms.ForRemoteService(scope, remote), service);
             foreach (var tag in span.Tags)
             {
-                _terms.TryAdd(IndexTerms.ForTag(service, tag.Key, tag.Value), service);
-                _terms.TryAdd(IndexTerms.ForWord(service, tag.Key), service);
+                _terms.TryAdd(IndexTerms.ForTag(scope, tag.Key, tag.Value), service);
+                _terms.TryAdd(IndexTerms.ForWord(scope, tag.Key), service);
             }
-            foreach (var a in span.Annotations) _terms.TryAdd(IndexTerms.ForWord(service, a.Value), service);
+            foreach (var a in span.Annotations) _terms.TryAdd(IndexTerms.ForWord(scope, a.Value), service);
         }
         _terms.TryAdd(IndexTerms.AllTraces, null);
         long millis = traceTs / 1000;
