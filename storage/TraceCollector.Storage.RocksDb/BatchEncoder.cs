@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using RocksDbSharp;
 using NativeDb = RocksDbSharp.RocksDb;
 using TraceCollector.Model;
@@ -23,8 +24,10 @@ internal sealed class BatchEncoder : IDisposable
     private readonly Stack<List<Span>> _spareLists = new();
     private readonly Dictionary<string, (long Max, long Min)> _serviceDurations = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, string?> _terms = new();
-    private readonly HashSet<(byte, string, string?)> _pendingNames = new();
-    private readonly Dictionary<(string, string), (long Calls, long Errors)> _linkDelta = new();
+    private readonly HashSet<(byte, string, string?)> _pendingNames = new(NameKeyComparer.Instance);
+    private readonly Dictionary<(string, string), (long Calls, long Errors)> _linkDelta = new(LinkComparer.Instance);
+    private readonly Action<string, string, long, long> _countLink;
+    private int _linkSign;
     private readonly IndexPostings _postings = new();
     private readonly DependencyDeltas _dependencyDeltas = new();
 
@@ -34,6 +37,7 @@ internal sealed class BatchEncoder : IDisposable
         _db = db;
         _names = names;
         _autocompleteKeys = new HashSet<string>(options.AutocompleteKeys, StringComparer.Ordinal);
+        _countLink = CountLink;
     }
 
     /// <summary>Names the batch writes into <see cref="PendingPartitionStart"/>'s partition; add them to the catalog once the batch is durable.</summary>
@@ -175,19 +179,21 @@ internal sealed class BatchEncoder : IDisposable
     private void AddDependencyDelta(Span[]? before, List<Span> all, long traceTs)
     {
         _linkDelta.Clear();
-        if (before is not null) Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { before }), -1);
-        Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { all }), +1);
+        if (before is not null)
+        {
+            _linkSign = -1;
+            DependencyLinker.AddLinks(before, _countLink);
+        }
+        _linkSign = 1;
+        DependencyLinker.AddLinks(all, _countLink);
         long millis = traceTs / 1000;
         foreach (var ((parent, child), (calls, errors)) in _linkDelta) _dependencyDeltas.Add(millis, parent, child, calls, errors);
     }
 
-    private void Count(IReadOnlyList<DependencyLink> links, int sign)
+    private void CountLink(string parent, string child, long calls, long errors)
     {
-        foreach (var link in links)
-        {
-            var d = _linkDelta.GetValueOrDefault((link.Parent, link.Child));
-            _linkDelta[(link.Parent, link.Child)] = (d.Calls + sign * link.CallCount, d.Errors + sign * link.ErrorCount);
-        }
+        ref var d = ref CollectionsMarshal.GetValueRefOrAddDefault(_linkDelta, (parent, child), out _);
+        d = (d.Calls + _linkSign * calls, d.Errors + _linkSign * errors);
     }
 
     public void Dispose()
