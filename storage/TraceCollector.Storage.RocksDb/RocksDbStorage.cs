@@ -23,6 +23,7 @@ public sealed class RocksDbStorage : ISpanStorage
     private readonly System.Collections.Concurrent.ConcurrentBag<BatchEncoder> _idleEncoders = new();
     private readonly List<BatchEncoder> _allEncoders = new();
     private readonly RecentWrites _recentWrites = new();
+    private readonly HashSet<ulong> _inFlightLows = new();
     private readonly TraceSearch _search;
     private readonly object _writeGate = new();
     private readonly WriteOptions _durableWrite = new WriteOptions().SetSync(true);
@@ -103,27 +104,58 @@ public sealed class RocksDbStorage : ISpanStorage
             using var batch = new WriteBatch();
             long seen = _recentWrites.LastSequence;
             encoder.Encode(spans, batch, now, _prefixRead);
+            var lows = encoder.EncodedLows;
             lock (_writeGate)
             {
                 if (now >= _nextRetentionCheckMillis) EnforceRetention();
-                if (_recentWrites.TouchedSince(seen, encoder.EncodedLows))
+                // A batch that shares a trace with one being written waits for it, then (like one that
+                // shares a trace with a write that committed while it encoded) encodes again, because
+                // its dependency changes and index timestamps were computed from an older view.
+                while (SharesInFlightTrace(lows)) Monitor.Wait(_writeGate);
+                if (_recentWrites.TouchedSince(seen, lows))
                 {
-                    // A write that committed while this batch encoded changed one of its traces.
                     batch.Clear();
                     encoder.Encode(spans, batch, now, _prefixRead);
                 }
-                // Synced: the call returns only once the batch is in the fsynced write-ahead log.
-                _db.Db.Write(batch, _durableWrite);
-                _recentWrites.Record(encoder.EncodedLows);
-                Interlocked.Add(ref _bytesWritten, batch.AsSpan().Length);
-                foreach (var (kind, first, second) in encoder.PendingNames) _names.Add(kind, first, second, encoder.PendingPartitionStart);
+                foreach (var low in lows) _inFlightLows.Add(low);
             }
+            bool durable = false;
+            try
+            {
+                // Synced: the call returns only once the batch is in the fsynced write-ahead log.
+                // Outside the lock, so that RocksDB commits concurrent writers with one fsync.
+                _db.Db.Write(batch, _durableWrite);
+                durable = true;
+            }
+            finally
+            {
+                lock (_writeGate)
+                {
+                    // Recorded before the traces leave the in-flight set, so a batch waiting on one of
+                    // them is sure to see this write as a conflict.
+                    if (durable)
+                    {
+                        _recentWrites.Record(lows);
+                        foreach (var (kind, first, second) in encoder.PendingNames) _names.Add(kind, first, second, encoder.PendingPartitionStart);
+                    }
+                    foreach (var low in lows) _inFlightLows.Remove(low);
+                    Monitor.PulseAll(_writeGate);
+                }
+            }
+            Interlocked.Add(ref _bytesWritten, batch.AsSpan().Length);
         }
         finally
         {
             _idleEncoders.Add(encoder);
         }
         return ValueTask.CompletedTask;
+    }
+
+    private bool SharesInFlightTrace(IReadOnlyList<ulong> lows)
+    {
+        if (_inFlightLows.Count == 0) return false;
+        for (int i = 0; i < lows.Count; i++) if (_inFlightLows.Contains(lows[i])) return true;
+        return false;
     }
 
     private BatchEncoder RentEncoder()
