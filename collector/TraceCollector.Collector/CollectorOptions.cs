@@ -47,8 +47,8 @@ public sealed record CollectorOptions
     /// <summary>COLLECTOR_LINGER_MS: how long a write waits for more batches to join a small group.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>COLLECTOR_WRITERS: storage writes in flight at once.</summary>
-    public int Writers { get; init; } = 2;
+    /// <summary>COLLECTOR_WRITERS: storage writes in flight at once; more than the cores, because a durable write spends part of its time waiting for fsync.</summary>
+    public int Writers { get; init; } = 4;
 
     /// <exception cref="InvalidOperationException">A value is malformed or out of range; the message names the variable.</exception>
     public static CollectorOptions Read(IConfiguration config)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using RocksDbSharp;
 using NativeDb = RocksDbSharp.RocksDb;
 using TraceCollector.Model;
@@ -7,7 +8,7 @@ namespace TraceCollector.Storage.RocksDb;
 /// <summary>
 /// Turns one accepted batch into one WriteBatch: a span record per trace, the index entries a search
 /// needs, the names not seen before and the change to the dependency counts. Used by one writer at a
-/// time (the storage serialises writes), so its buffers are reused without locking.
+/// time (the storage keeps one per concurrent writer), so its buffers are reused without locking.
 /// </summary>
 internal sealed class BatchEncoder : IDisposable
 {
@@ -19,11 +20,14 @@ internal sealed class BatchEncoder : IDisposable
     private readonly ByteWriter _value = new(64 * 1024);
     private readonly RecordTables _tables = new();
     private readonly Dictionary<ulong, List<Span>> _groups = new();
+    private readonly List<ulong> _encodedLows = new();
     private readonly Stack<List<Span>> _spareLists = new();
     private readonly Dictionary<string, (long Max, long Min)> _serviceDurations = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, string?> _terms = new();
-    private readonly HashSet<(byte, string, string?)> _pendingNames = new();
-    private readonly Dictionary<(string, string), (long Calls, long Errors)> _linkDelta = new();
+    private readonly HashSet<(byte, string, string?)> _pendingNames = new(NameKeyComparer.Instance);
+    private readonly Dictionary<(string, string), (long Calls, long Errors)> _linkDelta = new(LinkComparer.Instance);
+    private readonly Action<string, string, long, long> _countLink;
+    private int _linkSign;
     private readonly IndexPostings _postings = new();
     private readonly DependencyDeltas _dependencyDeltas = new();
 
@@ -33,6 +37,7 @@ internal sealed class BatchEncoder : IDisposable
         _db = db;
         _names = names;
         _autocompleteKeys = new HashSet<string>(options.AutocompleteKeys, StringComparer.Ordinal);
+        _countLink = CountLink;
     }
 
     /// <summary>Names the batch writes into <see cref="PendingPartitionStart"/>'s partition; add them to the catalog once the batch is durable.</summary>
@@ -40,11 +45,15 @@ internal sealed class BatchEncoder : IDisposable
 
     public long PendingPartitionStart { get; private set; }
 
+    /// <summary>The traces (low 64 bits) the last <see cref="Encode"/> wrote to.</summary>
+    public IReadOnlyList<ulong> EncodedLows => _encodedLows;
+
     public void Encode(IReadOnlyList<Span> spans, WriteBatch batch, long nowMillis, ReadOptions readOptions)
     {
         _pendingNames.Clear();
         _postings.Clear();
         _dependencyDeltas.Clear();
+        _encodedLows.Clear();
         GroupByLow64(spans);
         // Everything a batch writes goes to the partition of the time it was accepted, so retention
         // (which counts from acceptance) drops exactly the partitions that have expired.
@@ -53,6 +62,7 @@ internal sealed class BatchEncoder : IDisposable
         PendingPartitionStart = partition.StartMillis;
         foreach (var (low, group) in _groups)
         {
+            _encodedLows.Add(low);
             // What is stored of the trace already: the index entries carry the whole trace's timestamp
             // (so a late fragment without one is still found) and dependency counts change by the difference.
             var stored = _db.ReadGroup(low, readOptions);
@@ -111,15 +121,16 @@ internal sealed class BatchEncoder : IDisposable
             var d = _serviceDurations.GetValueOrDefault(service);
             Widen(ref d.Max, ref d.Min, span.Duration);
             _serviceDurations[service] = d;
-            _terms.TryAdd(IndexTerms.ForService(service), service);
-            if (span.Name is { } name) _terms.TryAdd(IndexTerms.ForSpanName(service, name), service);
-            if (span.RemoteServiceName is { } remote) _terms.TryAdd(IndexTerms.ForRemoteService(service, remote), service);
+            ulong scope = IndexTerms.ScopeOf(service);
+            _terms.TryAdd(IndexTerms.ForService(scope), service);
+            if (span.Name is { } name) _terms.TryAdd(IndexTerms.ForSpanName(scope, name), service);
+            if (span.RemoteServiceName is { } remote) _terms.TryAdd(IndexTerms.ForRemoteService(scope, remote), service);
             foreach (var tag in span.Tags)
             {
-                _terms.TryAdd(IndexTerms.ForTag(service, tag.Key, tag.Value), service);
-                _terms.TryAdd(IndexTerms.ForWord(service, tag.Key), service);
+                _terms.TryAdd(IndexTerms.ForTag(scope, tag.Key, tag.Value), service);
+                _terms.TryAdd(IndexTerms.ForWord(scope, tag.Key), service);
             }
-            foreach (var a in span.Annotations) _terms.TryAdd(IndexTerms.ForWord(service, a.Value), service);
+            foreach (var a in span.Annotations) _terms.TryAdd(IndexTerms.ForWord(scope, a.Value), service);
         }
         _terms.TryAdd(IndexTerms.AllTraces, null);
         long millis = traceTs / 1000;
@@ -168,19 +179,21 @@ internal sealed class BatchEncoder : IDisposable
     private void AddDependencyDelta(Span[]? before, List<Span> all, long traceTs)
     {
         _linkDelta.Clear();
-        if (before is not null) Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { before }), -1);
-        Count(DependencyLinker.Link(new IReadOnlyList<Span>[] { all }), +1);
+        if (before is not null)
+        {
+            _linkSign = -1;
+            DependencyLinker.AddLinks(before, _countLink);
+        }
+        _linkSign = 1;
+        DependencyLinker.AddLinks(all, _countLink);
         long millis = traceTs / 1000;
         foreach (var ((parent, child), (calls, errors)) in _linkDelta) _dependencyDeltas.Add(millis, parent, child, calls, errors);
     }
 
-    private void Count(IReadOnlyList<DependencyLink> links, int sign)
+    private void CountLink(string parent, string child, long calls, long errors)
     {
-        foreach (var link in links)
-        {
-            var d = _linkDelta.GetValueOrDefault((link.Parent, link.Child));
-            _linkDelta[(link.Parent, link.Child)] = (d.Calls + sign * link.CallCount, d.Errors + sign * link.ErrorCount);
-        }
+        ref var d = ref CollectionsMarshal.GetValueRefOrAddDefault(_linkDelta, (parent, child), out _);
+        d = (d.Calls + _linkSign * calls, d.Errors + _linkSign * errors);
     }
 
     public void Dispose()

@@ -12,7 +12,7 @@ namespace TraceCollector.Storage.RocksDb;
 /// </summary>
 internal sealed class DependencyDeltas
 {
-    private readonly Dictionary<(uint Minute, string Parent, string Child), (long Calls, long Errors)> _perMinute = new();
+    private readonly Dictionary<(uint Minute, string Parent, string Child), (long Calls, long Errors)> _perMinute = new(MinuteLinkComparer.Instance);
     private readonly List<(long Millis, string Parent, string Child, long Calls, long Errors)> _perMillis = new();
     private readonly byte[] _counter = new byte[8];
 
@@ -25,9 +25,8 @@ internal sealed class DependencyDeltas
     public void Add(long traceMillis, string parent, string child, long calls, long errors)
     {
         if (calls == 0 && errors == 0) return;
-        var minuteKey = ((uint)(traceMillis / 60_000), parent, child);
-        var sum = _perMinute.GetValueOrDefault(minuteKey);
-        _perMinute[minuteKey] = (sum.Calls + calls, sum.Errors + errors);
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_perMinute, ((uint)(traceMillis / 60_000), parent, child), out _);
+        sum = (sum.Calls + calls, sum.Errors + errors);
         _perMillis.Add((traceMillis, parent, child, calls, errors));
     }
 

@@ -17,49 +17,69 @@ internal readonly record struct Posting(ulong Term, long Millis, ulong Low, long
 /// </summary>
 internal sealed class IndexPostings
 {
-    private readonly List<Posting> _pending = new();
+    private readonly Dictionary<ulong, List<Posting>> _byTerm = new();
+    private readonly Stack<List<Posting>> _spareLists = new();
 
-    public int Count => _pending.Count;
+    public void Clear()
+    {
+        foreach (var list in _byTerm.Values) Recycle(list);
+        _byTerm.Clear();
+    }
 
-    public void Clear() => _pending.Clear();
-
-    public void Add(ulong term, long millis, ulong low, long maxDuration, long minDuration) =>
-        _pending.Add(new Posting(term, millis, low, maxDuration, minDuration));
+    public void Add(ulong term, long millis, ulong low, long maxDuration, long minDuration)
+    {
+        if (!_byTerm.TryGetValue(term, out var list))
+        {
+            list = _spareLists.Count > 0 ? _spareLists.Pop() : new List<Posting>();
+            _byTerm.Add(term, list);
+        }
+        list.Add(new Posting(term, millis, low, maxDuration, minDuration));
+    }
 
     /// <summary>Puts the pending entries as blocks into <paramref name="batch"/>, then forgets them.</summary>
     public void WriteTo(WriteBatch batch, ColumnFamilyHandle family, ByteWriter key, ByteWriter value)
     {
-        var entries = CollectionsMarshal.AsSpan(_pending);
-        entries.Sort(static (a, b) =>
+        foreach (var (term, list) in _byTerm)
         {
-            int c = a.Term.CompareTo(b.Term);
-            if (c != 0) return c;
-            c = b.Millis.CompareTo(a.Millis);
-            return c != 0 ? c : a.Low.CompareTo(b.Low);
-        });
-        int start = 0;
-        while (start < entries.Length)
-        {
-            ulong term = entries[start].Term;
-            long second = entries[start].Millis / 1000;
-            int end = start + 1;
-            while (end < entries.Length && entries[end].Term == term && entries[end].Millis / 1000 == second) end++;
-            value.Clear();
-            value.WriteVarint((ulong)(end - start));
-            foreach (ref readonly var e in entries[start..end])
+            var entries = CollectionsMarshal.AsSpan(list);
+            // A batch's traces mostly share one second; only a term spread over several is sorted into runs.
+            if (!InOneSecond(entries)) entries.Sort(static (a, b) => b.Millis.CompareTo(a.Millis));
+            int start = 0;
+            while (start < entries.Length)
             {
-                value.WriteVarint((ulong)(e.Millis - second * 1000));
-                value.WriteUInt64BigEndian(e.Low);
-                value.WriteVarint((ulong)Math.Max(0, e.MaxDuration));
-                value.WriteVarint((ulong)Math.Max(0, e.MinDuration));
+                long second = entries[start].Millis / 1000;
+                int end = start + 1;
+                while (end < entries.Length && entries[end].Millis / 1000 == second) end++;
+                value.Clear();
+                value.WriteVarint((ulong)(end - start));
+                foreach (ref readonly var e in entries[start..end])
+                {
+                    value.WriteVarint((ulong)(e.Millis - second * 1000));
+                    value.WriteUInt64BigEndian(e.Low);
+                    value.WriteVarint((ulong)Math.Max(0, e.MaxDuration));
+                    value.WriteVarint((ulong)Math.Max(0, e.MinDuration));
+                }
+                key.Clear();
+                // The content hash tells blocks of one second apart; a redelivered batch rewrites the same keys.
+                StoreKeys.WriteIndexBlockKey(key, term, second, StableHash.Of(value.Written));
+                batch.Put(key.Written, value.Written, family);
+                start = end;
             }
-            key.Clear();
-            // The content hash tells blocks of one second apart; a redelivered batch rewrites the same keys.
-            StoreKeys.WriteIndexBlockKey(key, term, second, StableHash.Of(value.Written));
-            batch.Put(key.Written, value.Written, family);
-            start = end;
         }
-        _pending.Clear();
+        Clear();
+    }
+
+    private static bool InOneSecond(ReadOnlySpan<Posting> entries)
+    {
+        long second = entries[0].Millis / 1000;
+        foreach (ref readonly var e in entries) if (e.Millis / 1000 != second) return false;
+        return true;
+    }
+
+    private void Recycle(List<Posting> list)
+    {
+        list.Clear();
+        _spareLists.Push(list);
     }
 
     /// <summary>Appends the entries of the block stored under <paramref name="key"/>.</summary>

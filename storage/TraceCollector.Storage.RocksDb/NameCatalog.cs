@@ -14,7 +14,7 @@ internal sealed class NameCatalog
     private readonly Dictionary<string, SortedSet<string>> _remoteNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<string>> _autocomplete = new(StringComparer.Ordinal);
     // The newest partition (by start) each name is written in.
-    private readonly Dictionary<(byte, string, string?), long> _lastPartition = new();
+    private readonly Dictionary<(byte, string, string?), long> _lastPartition = new(NameKeyComparer.Instance);
 
     /// <summary>True when the partition starting at <paramref name="partitionStart"/> has no key for the name yet.</summary>
     public bool IsNewIn(byte kind, string first, string? second, long partitionStart)

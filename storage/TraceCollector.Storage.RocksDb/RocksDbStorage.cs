@@ -19,7 +19,11 @@ public sealed class RocksDbStorage : ISpanStorage
     private readonly StorageOptions _options;
     private readonly TimeProvider _clock;
     private readonly NameCatalog _names = new();
-    private readonly BatchEncoder? _encoder;
+    // One encoder per writer in flight; batches encode in parallel and only the RocksDB write is serialised.
+    private readonly System.Collections.Concurrent.ConcurrentBag<BatchEncoder> _idleEncoders = new();
+    private readonly List<BatchEncoder> _allEncoders = new();
+    private readonly RecentWrites _recentWrites = new();
+    private readonly HashSet<ulong> _inFlightLows = new();
     private readonly TraceSearch _search;
     private readonly object _writeGate = new();
     private readonly WriteOptions _durableWrite = new WriteOptions().SetSync(true);
@@ -39,7 +43,6 @@ public sealed class RocksDbStorage : ISpanStorage
         CheckFormat(db);
         if (!db.IsSecondary)
         {
-            _encoder = new BatchEncoder(options, db, _names);
             EnforceRetention();
             db.GetOrCreate(NowMillis(), PartitionedDb.PartitionLength(options.Ttl));
         }
@@ -90,22 +93,77 @@ public sealed class RocksDbStorage : ISpanStorage
 
     public ValueTask AcceptAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken = default)
     {
-        if (_encoder is null) throw new InvalidOperationException("a secondary RocksDB store is read-only");
+        if (_db.IsSecondary) throw new InvalidOperationException("a secondary RocksDB store is read-only");
         cancellationToken.ThrowIfCancellationRequested();
         if (spans.Count == 0) return ValueTask.CompletedTask;
         using var scope = _db.EnterRead();
-        lock (_writeGate)
+        var encoder = RentEncoder();
+        try
         {
             long now = NowMillis();
-            if (now >= _nextRetentionCheckMillis) EnforceRetention();
             using var batch = new WriteBatch();
-            _encoder.Encode(spans, batch, now, _prefixRead);
-            // Synced: the call returns only once the batch is in the fsynced write-ahead log.
-            _db.Db.Write(batch, _durableWrite);
+            long seen = _recentWrites.LastSequence;
+            encoder.Encode(spans, batch, now, _prefixRead);
+            var lows = encoder.EncodedLows;
+            lock (_writeGate)
+            {
+                if (now >= _nextRetentionCheckMillis) EnforceRetention();
+                // A batch that shares a trace with one being written waits for it, then (like one that
+                // shares a trace with a write that committed while it encoded) encodes again, because
+                // its dependency changes and index timestamps were computed from an older view.
+                while (SharesInFlightTrace(lows)) Monitor.Wait(_writeGate);
+                if (_recentWrites.TouchedSince(seen, lows))
+                {
+                    batch.Clear();
+                    encoder.Encode(spans, batch, now, _prefixRead);
+                }
+                foreach (var low in lows) _inFlightLows.Add(low);
+            }
+            bool durable = false;
+            try
+            {
+                // Synced: the call returns only once the batch is in the fsynced write-ahead log.
+                // Outside the lock, so that RocksDB commits concurrent writers with one fsync.
+                _db.Db.Write(batch, _durableWrite);
+                durable = true;
+            }
+            finally
+            {
+                lock (_writeGate)
+                {
+                    // Recorded before the traces leave the in-flight set, so a batch waiting on one of
+                    // them is sure to see this write as a conflict.
+                    if (durable)
+                    {
+                        _recentWrites.Record(lows);
+                        foreach (var (kind, first, second) in encoder.PendingNames) _names.Add(kind, first, second, encoder.PendingPartitionStart);
+                    }
+                    foreach (var low in lows) _inFlightLows.Remove(low);
+                    Monitor.PulseAll(_writeGate);
+                }
+            }
             Interlocked.Add(ref _bytesWritten, batch.AsSpan().Length);
-            foreach (var (kind, first, second) in _encoder.PendingNames) _names.Add(kind, first, second, _encoder.PendingPartitionStart);
+        }
+        finally
+        {
+            _idleEncoders.Add(encoder);
         }
         return ValueTask.CompletedTask;
+    }
+
+    private bool SharesInFlightTrace(IReadOnlyList<ulong> lows)
+    {
+        if (_inFlightLows.Count == 0) return false;
+        for (int i = 0; i < lows.Count; i++) if (_inFlightLows.Contains(lows[i])) return true;
+        return false;
+    }
+
+    private BatchEncoder RentEncoder()
+    {
+        if (_idleEncoders.TryTake(out var encoder)) return encoder;
+        encoder = new BatchEncoder(_options, _db, _names);
+        lock (_allEncoders) _allEncoders.Add(encoder);
+        return encoder;
     }
 
     /// <summary>
@@ -290,11 +348,11 @@ public sealed class RocksDbStorage : ISpanStorage
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return ValueTask.CompletedTask;
-        lock (_writeGate)
-        {
-            _db.Dispose();
-            _encoder?.Dispose();
-        }
+        // Waits for every call in flight to leave its read scope (a write holds one until it is
+        // durable), so no encoder is in use after it; taking the write lock first could deadlock with
+        // a write that holds its scope and waits for that lock.
+        _db.Dispose();
+        lock (_allEncoders) foreach (var encoder in _allEncoders) encoder.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace TraceCollector.Storage.RocksDb;
@@ -138,47 +140,51 @@ internal static class StoreKeys
 }
 
 /// <summary>
-/// 64-bit FNV-1a: stable across processes and machines (string.GetHashCode is not), cheap for the
-/// short names it hashes. A collision only costs a wasted candidate, as every search re-checks spans.
+/// A 64-bit hash that is stable across processes and machines (string.GetHashCode is not), over
+/// eight bytes a step: it names index terms and tells records apart inside a key, and runs for every
+/// span and term written. A collision only costs a wasted candidate, as every search re-checks spans.
 /// </summary>
 internal static class StableHash
 {
-    private const ulong Offset = 14695981039346656037UL, Prime = 1099511628211UL;
+    private const ulong Seed = 0x9E3779B97F4A7C15UL, Multiplier = 0xC2B2AE3D27D4EB4FUL;
 
-    public static ulong Of(ReadOnlySpan<byte> bytes)
+    public static ulong Of(ReadOnlySpan<byte> bytes) => Finish(Absorb(Seed, bytes));
+
+    /// <summary>
+    /// The running state after a term's scope (its service, or "" for every trace); a term adds its
+    /// kind and names to it with <see cref="Term"/>. Terms of one service share this first step.
+    /// </summary>
+    public static ulong Scope(string service) => Absorb(Seed, service);
+
+    /// <summary>Hashes a kind byte and names onto a <see cref="Scope"/>; parts are length-delimited, so ("ab","c") and ("a","bc") differ.</summary>
+    public static ulong Term(ulong scope, byte kind, string? part1 = null, string? part2 = null)
     {
-        ulong h = Offset;
-        foreach (byte b in bytes)
-        {
-            h ^= b;
-            h *= Prime;
-        }
-        return h;
+        ulong h = Step(scope, kind);
+        if (part1 is not null) h = Absorb(h, part1);
+        if (part2 is not null) h = Absorb(h, part2);
+        return Finish(h);
     }
 
-    /// <summary>Hashes a kind byte and UTF-8 parts separated by 0 (names cannot contain 0 in practice; if one does, the re-check catches it).</summary>
-    public static ulong Term(byte kind, string part1, string? part2 = null, string? part3 = null)
+    private static ulong Absorb(ulong h, string s) => Absorb(h, MemoryMarshal.AsBytes(s.AsSpan()));
+
+    private static ulong Absorb(ulong h, ReadOnlySpan<byte> bytes)
     {
-        ulong h = Offset;
-        h = (h ^ kind) * Prime;
-        h = Mix(h, part1);
-        if (part2 is not null) h = Mix((h ^ 0) * Prime, part2);
-        if (part3 is not null) h = Mix((h ^ 0) * Prime, part3);
-        return h;
+        int i = 0;
+        for (; i + 8 <= bytes.Length; i += 8) h = Step(h, BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(i, 8)));
+        ulong tail = 0;
+        for (int shift = 0; i < bytes.Length; i++, shift += 8) tail |= (ulong)bytes[i] << shift;
+        return Step(Step(h, tail), (ulong)bytes.Length);
     }
 
-    private static ulong Mix(ulong h, string s)
+    private static ulong Step(ulong h, ulong word) => BitOperations.RotateLeft(h ^ (word * Multiplier), 31) * 0x9FB21C651E98DF25UL;
+
+    // Murmur3's finaliser: every input bit reaches every output bit.
+    private static ulong Finish(ulong h)
     {
-        Span<byte> buffer = stackalloc byte[256];
-        int max = Encoding.UTF8.GetMaxByteCount(s.Length);
-        byte[]? rented = max > buffer.Length ? new byte[max] : null;
-        var target = rented ?? buffer;
-        int n = Encoding.UTF8.GetBytes(s, target);
-        foreach (byte b in target[..n])
-        {
-            h ^= b;
-            h *= Prime;
-        }
-        return h;
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        return h ^ (h >> 33);
     }
 }

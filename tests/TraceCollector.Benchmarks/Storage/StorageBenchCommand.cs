@@ -11,6 +11,7 @@ namespace TraceCollector.Benchmarks.Storage;
 /// The RocksDB store's benchmarks as a command line, because a 10-million-span data set is loaded
 /// once and measured many times (docs/benchmarks.md, "Storage (RocksDB)"):
 ///   storage write [--spans N]                  write throughput beside raw WriteBatch puts of the same bytes
+///   storage ingest [--spans N] [--writers W]   the write path alone, fed the HTTP load tool's batches as the pipeline groups them
 ///   storage load --dir D [--traces N]          fills D with N synthetic ten-span traces, then compacts
 ///   storage compact --dir D                    compacts D fully (load does this at its end)
 ///   storage query --dir D [--iterations N]     trace-by-id, search and dependency latency; bytes per span
@@ -24,6 +25,7 @@ public static class StorageBenchCommand
         switch (mode)
         {
             case "write": await WriteAsync(opts); return 0;
+            case "ingest": await IngestAsync(opts); return 0;
             case "load": await LoadAsync(opts); return 0;
             case "query": await QueryAsync(opts); return 0;
             case "compact": await CompactAsync(opts); return 0;
@@ -79,6 +81,61 @@ public static class StorageBenchCommand
             Console.WriteLine($"store: {spans} spans in {batches.Count} synced batches of {tracesPerBatch * SyntheticTraces.SpansPerTrace} spans, {ours:F2} s = {spans / ours:F0} spans/s, {bytes / ours / 1e6:F1} MB/s of batch bytes ({bytes / (double)spans:F0} B/span)");
             Console.WriteLine($"raw:   {rawPuts} puts of the same {bytes} bytes in {batches.Count} synced WriteBatches, {rawSeconds:F2} s = {rawPuts / rawSeconds:F0} puts/s, {bytes / rawSeconds / 1e6:F1} MB/s");
             Console.WriteLine($"store throughput / raw throughput for the same bytes: {rawSeconds / ours * 100:F0}%");
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    // What the collector's storage writer does under the HTTP load tool, without HTTP: the load
+    // tool's 100-span JSON v2 batches (fresh ids each), decoded, grouped ten to a write as the
+    // pipeline groups them, written synced by one writer. Only AcceptAsync is timed.
+    private static async Task IngestAsync(Dictionary<string, string> opts)
+    {
+        long spanCount = long.Parse(opts.GetValueOrDefault("spans", "500000"), CultureInfo.InvariantCulture);
+        int writers = int.Parse(opts.GetValueOrDefault("writers", "2"), CultureInfo.InvariantCulture);
+        const int requestsPerWrite = 10;
+        var template = TraceCollector.Benchmarks.Load.BatchTemplate.Create(TraceCollector.Benchmarks.Load.LoadFormat.ZipkinJson, 10, 10,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000);
+        var body = new byte[template.Length];
+        var writes = new List<Span[]>();
+        var pending = new List<Span>();
+        for (long request = 0; request * template.SpanCount < spanCount; request++)
+        {
+            template.Fill(body, 0x5eed, request);
+            pending.AddRange(template.Decode(body));
+            if ((request + 1) % requestsPerWrite != 0) continue;
+            writes.Add(pending.ToArray());
+            pending.Clear();
+        }
+        if (pending.Count > 0) writes.Add(pending.ToArray());
+        string root = Path.Combine(Path.GetTempPath(), "tc-storage-ingest-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var warm = RocksDbStorage.Open(Path.Combine(root, "warm"), new StorageOptions()))
+            {
+                foreach (var write in writes.Take(50)) await warm.AcceptAsync(write);
+            }
+            await using var storage = RocksDbStorage.Open(Path.Combine(root, "store"), new StorageOptions());
+            long spans = 0;
+            foreach (var write in writes) spans += write.Length;
+            var sw = Stopwatch.StartNew();
+            // As the pipeline's COLLECTOR_WRITERS do: each writer takes the next write when its last is durable.
+            int next = -1;
+            var loops = new Task[writers];
+            for (int w = 0; w < writers; w++)
+            {
+                loops[w] = Task.Run(async () =>
+                {
+                    for (int i = Interlocked.Increment(ref next); i < writes.Count; i = Interlocked.Increment(ref next)) await storage.AcceptAsync(writes[i]);
+                });
+            }
+            await Task.WhenAll(loops);
+            sw.Stop();
+            Console.WriteLine($"ingest write path, {writers} writers: {spans} spans in {writes.Count} synced writes of ~{requestsPerWrite * template.SpanCount} spans, " +
+                $"{sw.Elapsed.TotalSeconds:F2} s = {spans / sw.Elapsed.TotalSeconds:F0} spans/s ({sw.Elapsed.TotalMilliseconds * 1000 / spans:F2} us/span), " +
+                $"{storage.BytesWritten / (double)spans:F0} B of batch per span");
         }
         finally
         {

@@ -302,6 +302,39 @@ public sealed class RocksDbStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentWritesOfOneTracesPiecesCountItsLinksExactlyOnce()
+    {
+        // Batches encode in parallel against what was stored when they began; pieces of the same
+        // traces written at once must still add up to the links of the whole traces, and each
+        // trace's index timestamp must be its root's.
+        const int traces = 20;
+        await using var storage = OpenPrimary();
+        var pieces = new List<Span[]>();
+        for (ulong t = 1; t <= traces; t++)
+        {
+            pieces.Add(new[] { Spans.Make(Spans.Id64(t), 1, 0, SpanKind.Server, "root", NowMicros + 1000, 500, "web") });
+            pieces.Add(new[] { Spans.Make(Spans.Id64(t), 2, 1, SpanKind.Client, "call", NowMicros + 1100, 300, "web") });
+            pieces.Add(new[] { Spans.Make(Spans.Id64(t), 2, 1, SpanKind.Server, "call", NowMicros + 1150, 200, "api", shared: true, tags: new[] { ("error", "x") }) });
+            pieces.Add(new[] { Spans.Make(Spans.Id64(t), 3, 2, SpanKind.Client, "query", NowMicros + 1200, 100, "api", "db") });
+        }
+        using var start = new ManualResetEventSlim();
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            start.Wait();
+            for (int i = w; i < pieces.Count; i += 4) await storage.AcceptAsync(pieces[i]);
+        })).ToArray();
+        start.Set();
+        await Task.WhenAll(writers);
+
+        var links = await storage.GetDependenciesAsync(Start.ToUnixTimeMilliseconds() + 60_000, 120_000);
+
+        Assert.Equal(new[] { new DependencyLink("api", "db", traces, 0), new DependencyLink("web", "api", traces, traces) }, links);
+        var found = await storage.FindTracesAsync(Query("api", spanName: "query", limit: 100));
+        Assert.Equal(traces, found.Count);
+        Assert.All(found, t => Assert.Equal(4, t.Count));
+    }
+
+    [Fact]
     public async Task WithSearchDisabledNothingIsIndexedButTracesAndDependenciesStillWork()
     {
         await using var storage = OpenPrimary(Options(search: false));
