@@ -29,8 +29,16 @@ namespace TraceCollector.Benchmarks.Kafka;
 public class KafkaIngestBenchmark
 {
     private const int Messages = 2000;
+
+    public const int MessageCount = Messages;
+
+    public const int TotalSpans = Messages * SpansPerMessage;
+
+    /// <summary>Collector warnings and errors to the console (the command line driver turns it on).</summary>
+    public bool LogToConsole { get; init; }
     private const int SpansPerMessage = 100;
-    private const int Partitions = 4;
+    // Sixteen partitions, because librdkafka's mock broker keeps only about 4 MB of each.
+    private const int Partitions = 16;
 
     private MockKafkaCluster? _cluster;
     private string _topic = "", _emptyTopic = "";
@@ -73,6 +81,15 @@ public class KafkaIngestBenchmark
             producer.Produce(new TopicPartition(_topic, m % Partitions), new Message<Null, byte[]> { Value = JsonV2Encoder.EncodeList(spans) });
         }
         if (producer.Flush(TimeSpan.FromMinutes(2)) != 0) throw new InvalidOperationException("prefill did not complete");
+        // The mock broker keeps only the last few MB of each partition; count what it kept.
+        using var probe = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "probe" }).Build();
+        long retained = 0;
+        for (int p = 0; p < Partitions; p++)
+        {
+            var marks = probe.QueryWatermarkOffsets(new TopicPartition(_topic, p), TimeSpan.FromSeconds(10));
+            retained += marks.High.Value - marks.Low.Value;
+        }
+        if (retained != Messages) throw new InvalidOperationException($"the mock broker kept {retained} of {Messages} messages; spread them over more partitions");
     }
 
     [IterationSetup(Target = nameof(ConsumePrefilledTopic))]
@@ -87,7 +104,9 @@ public class KafkaIngestBenchmark
         var host = _host!;
         host.Start();
         var pipeline = host.Services.GetRequiredService<PipelineMetrics>();
-        WaitFor(() => pipeline.SpansWritten >= Messages * SpansPerMessage, "every span written");
+        var collector = host.Services.GetRequiredService<KafkaCollector>();
+        WaitFor(() => pipeline.SpansWritten >= Messages * SpansPerMessage, "every span written",
+            () => $"{pipeline.SpansWritten} spans written, {collector.Assignment.Count} partitions assigned, paused: {string.Join(",", collector.Paused)}");
     }
 
     [Benchmark]
@@ -96,7 +115,7 @@ public class KafkaIngestBenchmark
         var host = _host!;
         host.Start();
         var collector = host.Services.GetRequiredService<KafkaCollector>();
-        WaitFor(() => collector.Assignment.Count == Partitions, "partitions assigned");
+        WaitFor(() => collector.Assignment.Count == Partitions, "partitions assigned", () => $"{collector.Assignment.Count} partitions assigned");
     }
 
     [IterationCleanup]
@@ -105,7 +124,7 @@ public class KafkaIngestBenchmark
         _host!.StopAsync().GetAwaiter().GetResult();
         _host.Dispose();
         _host = null;
-        if (_storageDir is not null) Directory.Delete(_storageDir, recursive: true);
+        if (_storageDir is not null && Directory.Exists(_storageDir)) Directory.Delete(_storageDir, recursive: true);
         _storageDir = null;
     }
 
@@ -127,18 +146,25 @@ public class KafkaIngestBenchmark
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        if (LogToConsole) builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddTraceStorage(config);
         builder.Services.AddZipkinCollector(config);
         builder.Services.AddKafkaCollector(config);
         return builder.Build();
     }
 
-    private static void WaitFor(Func<bool> condition, string what)
+    private void WaitFor(Func<bool> condition, string what, Func<string> progress)
     {
         var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
         while (!condition())
         {
-            if (clock.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException("benchmark never reached: " + what);
+            if (clock.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"benchmark never reached: {what} ({progress()})");
+            if (LogToConsole && clock.Elapsed - lastReport > TimeSpan.FromSeconds(5))
+            {
+                lastReport = clock.Elapsed;
+                Console.WriteLine($"  waiting for {what}: {progress()}");
+            }
             Thread.Sleep(1);
         }
     }

@@ -136,6 +136,8 @@ public static class StorageBenchCommand
             Console.WriteLine($"ingest write path, {writers} writers: {spans} spans in {writes.Count} synced writes of ~{requestsPerWrite * template.SpanCount} spans, " +
                 $"{sw.Elapsed.TotalSeconds:F2} s = {spans / sw.Elapsed.TotalSeconds:F0} spans/s ({sw.Elapsed.TotalMilliseconds * 1000 / spans:F2} us/span), " +
                 $"{storage.BytesWritten / (double)spans:F0} B of batch per span");
+            storage.Compact();
+            Console.WriteLine($"after full compaction: {DirectoryBytes(Path.Combine(root, "store")) / (double)spans:F1} bytes/span on disk, indexes included");
         }
         finally
         {
