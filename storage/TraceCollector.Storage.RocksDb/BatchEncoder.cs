@@ -78,7 +78,7 @@ internal sealed class BatchEncoder : IDisposable
 
             if (_options.SearchEnabled)
             {
-                    if (traceTs > 0) AddIndexEntries(low, group, traceTs);
+                if (traceTs > 0) AddIndexEntries(low, group, traceTs);
                 CollectNames(group, batch, partition);
             }
             if (traceTs > 0) AddDependencyDelta(before, stored, traceTs);

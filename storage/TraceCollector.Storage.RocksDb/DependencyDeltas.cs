@@ -13,7 +13,7 @@ namespace TraceCollector.Storage.RocksDb;
 internal sealed class DependencyDeltas
 {
     private readonly Dictionary<(uint Minute, string Parent, string Child), (long Calls, long Errors)> _perMinute = new(MinuteLinkComparer.Instance);
-    private readonly List<(long Millis, string Parent, string Child, long Calls, long Errors)> _perMillis = new();
+    private readonly List<LinkChange> _perMillis = new();
     private readonly byte[] _counter = new byte[8];
 
     public void Clear()
@@ -27,7 +27,7 @@ internal sealed class DependencyDeltas
         if (calls == 0 && errors == 0) return;
         ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_perMinute, ((uint)(traceMillis / 60_000), parent, child), out _);
         sum = (sum.Calls + calls, sum.Errors + errors);
-        _perMillis.Add((traceMillis, parent, child, calls, errors));
+        _perMillis.Add(new LinkChange(traceMillis, parent, child, calls, errors));
     }
 
     public void WriteTo(WriteBatch batch, ColumnFamilyHandle family, ByteWriter key, ByteWriter value)
@@ -52,8 +52,7 @@ internal sealed class DependencyDeltas
         while (start < entries.Length)
         {
             long second = entries[start].Millis / 1000;
-            int end = start + 1;
-            while (end < entries.Length && entries[end].Millis / 1000 == second) end++;
+            int end = SecondRuns.EndOfRun<LinkChange>(entries, start);
             value.Clear();
             value.WriteVarint((ulong)(end - start));
             foreach (ref readonly var d in entries[start..end])
@@ -88,3 +87,6 @@ internal sealed class DependencyDeltas
         }
     }
 }
+
+/// <summary>One trace's change to one link, at the trace's millisecond.</summary>
+internal readonly record struct LinkChange(long Millis, string Parent, string Child, long Calls, long Errors) : ITimedEntry;

@@ -6,7 +6,7 @@ namespace TraceCollector.Storage.RocksDb;
 
 /// <summary>One index entry: a trace (low 64 bits) under a term at the trace's millisecond, with the
 /// durations a duration filter needs.</summary>
-internal readonly record struct Posting(ulong Term, long Millis, ulong Low, long MaxDuration, long MinDuration);
+internal readonly record struct Posting(ulong Term, long Millis, ulong Low, long MaxDuration, long MinDuration) : ITimedEntry;
 
 /// <summary>
 /// A batch's index entries, written as one block per term and second of trace time rather than one
@@ -48,8 +48,7 @@ internal sealed class IndexPostings
             while (start < entries.Length)
             {
                 long second = entries[start].Millis / 1000;
-                int end = start + 1;
-                while (end < entries.Length && entries[end].Millis / 1000 == second) end++;
+                int end = SecondRuns.EndOfRun<Posting>(entries, start);
                 value.Clear();
                 value.WriteVarint((ulong)(end - start));
                 foreach (ref readonly var e in entries[start..end])
